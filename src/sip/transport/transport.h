@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/ip/address.hpp>
+
+namespace ccsip::sip::transport {
+
+enum class TransportKind : std::uint8_t { Udp, Tcp };
+
+std::string_view transportName(TransportKind kind);  // "UDP" / "TCP" as written in a Via
+
+struct Address {
+  boost::asio::ip::address ip;
+  std::uint16_t port = 0;
+  bool operator==(const Address&) const = default;
+};
+std::string toString(const Address& address);  // "127.0.0.1:5060", "[::1]:5060"
+
+// Where a message came from or goes to. connectionId names the TCP connection a request came
+// in on (0: none), so responses go back on it (RFC 3261 18.2.2) while it is open.
+struct Peer {
+  TransportKind kind = TransportKind::Udp;
+  Address remote;
+  Address local;
+  std::uint64_t connectionId = 0;
+};
+
+// Receives complete, framed messages (one UDP datagram, or one Content-Length-framed message
+// cut from a TCP stream). The bytes are handed over (moved), for the zero-copy parser.
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  virtual void onMessage(std::string bytes, const Peer& from) = 0;
+};
+
+// Sends bytes to a peer. Over TCP it reuses peer.connectionId when that connection is still
+// open, else an open connection to peer.remote, else connects. Returns false when the message
+// cannot be queued (no route, too large, send queue full).
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual bool send(const Peer& to, std::string_view bytes) = 0;
+  // The address to write in Via sent-by / Contact for this transport kind.
+  virtual Address localAddress(TransportKind kind) const = 0;
+};
+
+}  // namespace ccsip::sip::transport
