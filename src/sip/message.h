@@ -20,6 +20,9 @@ struct HeaderField {
   HeaderId id = HeaderId::Other;
   std::string_view name;   // as received (or canonical when built)
   std::string_view value;  // LWS-trimmed; folded lines already unfolded
+  // This value shared the previous field's line on the wire ("Via: a, b": b has it). The
+  // serializer writes it after a comma when the previous field has the same id.
+  bool sameLine = false;
 };
 
 // A SIP request or response. Parsed messages are zero-copy: names, values and typed views point
@@ -85,7 +88,7 @@ class Message {
   void prependHeader(HeaderId id, std::string_view value);  // e.g. a new top Via
   void setHeader(HeaderId id, std::string_view value);      // replaces every value of id
   void removeHeaders(HeaderId id);
-  void removeFirstHeader(HeaderId id);                      // e.g. pop the top Via
+  void removeFirstHeader(HeaderId id);  // e.g. pop the top Via
   // Sets Content-Type (when not empty) and the body; Content-Length is always written by the
   // serializer from the body, never trusted from a header.
   void setBody(std::string_view contentType, std::string_view body);
@@ -96,8 +99,11 @@ class Message {
   // Adds or replaces received=/rport= of the top Via (RFC 3261 18.2.1, RFC 3581 4).
   void setTopViaReceived(std::string_view receivedHost, std::optional<std::uint16_t> rport);
 
-  // True when Via, From, To, Call-ID and CSeq are present and parsed, so that a response can
-  // be built (RFC 3261 8.2.6.2) even for a request that failed other checks.
+  // True for a request whose top Via and CSeq (number may be out of range, method must parse)
+  // were parsed, so that a response can be built and routed (RFC 3261 8.2.6.2, 18.2.2) even
+  // for a request that failed other checks. From, To and Call-ID are copied into the response
+  // as text, so a 400 can be answered even when one of them is malformed or missing (RFC 4475
+  // 3.1.2.6 quotbal, 3.3.1 insuf).
   bool canBuildResponse() const;
 
   struct Storage;  // implementation detail (buffer + arena)
@@ -106,6 +112,11 @@ class Message {
   friend class MessageParser;
   friend struct MessageAccess;
   void reindex(HeaderId id);  // re-derive typed views after an edit of id
+  Storage& storage();
+  std::string_view copyText(std::string_view text);
+  // Inserts the value(s) of a header at `index` (list headers split into one field per value).
+  void insertValues(std::size_t index, HeaderId id, std::string_view name, std::string_view value);
+  void setTag(HeaderId id, std::string_view tag);
 
   std::unique_ptr<Storage> storage_;
   bool isRequest_ = false;

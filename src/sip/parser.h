@@ -20,7 +20,9 @@ enum class Framing {
 struct ParseError {
   int status = 400;    // the status to answer a request with (400, 505, 413, ...)
   std::string reason;  // a reason phrase naming what is wrong ("Bad CSeq", ...)
-  // RFC 4475 3.1.2: some malformed requests are better dropped than answered.
+  // Nothing should be sent back: a response (RFC 4475 3.1.2.19 bigcode), no recognisable
+  // start line, or a request whose top Via or CSeq did not parse (no response can be routed
+  // or matched). Otherwise answer `status` with `reason` (message.canBuildResponse() is true).
   bool drop = false;
 };
 
@@ -32,7 +34,10 @@ struct ParseResult {
   bool ok() const { return !error.has_value(); }
 };
 
-// Parses one message, taking ownership of the bytes (no copy).
+// Parses one message, taking ownership of the bytes (no copy): folded lines are unfolded in
+// place, list headers are split into one field per value, and the essential headers (Via,
+// From, To, Call-ID, CSeq, Max-Forwards, Content-Length, Content-Type, Contact, Route,
+// Record-Route, Event, Subscription-State, Date) are validated. Never throws.
 ParseResult parseMessage(std::string bytes, Framing framing = Framing::Datagram);
 
 }  // namespace ccsip::sip

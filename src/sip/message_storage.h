@@ -1,0 +1,70 @@
+#pragma once
+
+// The storage behind a Message: the received bytes (parsed messages) and an arena for text
+// added by edits. Both live on the heap, owned through Message::storage_, so every view into
+// them survives moves of the Message. Internal to src/sip.
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sip/message.h"
+
+namespace ccsip::sip {
+
+// Bump allocator: text is never freed before the Message, so edits never invalidate views.
+class TextArena {
+ public:
+  char* allocate(std::size_t n) {
+    if (n > left_) {
+      std::size_t size = n > kBlock ? n : kBlock;
+      blocks_.push_back(std::make_unique<char[]>(size));
+      cur_ = blocks_.back().get();
+      left_ = size;
+    }
+    char* out = cur_;
+    cur_ += n;
+    left_ -= n;
+    return out;
+  }
+
+  std::string_view copy(std::string_view text) {
+    if (text.empty()) return {};
+    char* p = allocate(text.size());
+    std::memcpy(p, text.data(), text.size());
+    return {p, text.size()};
+  }
+
+  // Makes the next allocations of up to n octets come from one block.
+  void reserve(std::size_t n) {
+    if (n > left_) {
+      blocks_.push_back(std::make_unique<char[]>(n));
+      cur_ = blocks_.back().get();
+      left_ = n;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kBlock = 1024;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* cur_ = nullptr;
+  std::size_t left_ = 0;
+};
+
+struct Message::Storage {
+  std::string buffer;  // the received message, unfolded in place
+  TextArena arena;
+};
+
+// Access for the parser and response builder to Message internals.
+struct MessageAccess {
+  static std::string_view copyText(Message& m, std::string_view text) { return m.copyText(text); }
+  // Appends a copy of a field of another message (sameLine kept).
+  static void appendCopy(Message& m, const HeaderField& field);
+  static void reindex(Message& m, HeaderId id) { m.reindex(id); }
+};
+
+}  // namespace ccsip::sip
