@@ -1,0 +1,60 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "app/port_file.h"
+#include "app/request_router.h"
+#include "config/config.h"
+#include "config/extension_credentials.h"
+#include "sip/dialog/location_table.h"
+#include "sip/dialog/nonce_manager.h"
+#include "sip/dialog/options_responder.h"
+#include "sip/dialog/registrar.h"
+#include "sip/dialog/user_agent_core.h"
+#include "sip/transport/transport_manager.h"
+#include "sip/txn/request_validator.h"
+#include "sip/txn/transaction_layer.h"
+#include "util/asio_timer_service.h"
+#include "util/result.h"
+
+namespace ccsip::app {
+
+// The SIP server of one configuration, wired bottom-up on one io_context:
+//   TransportManager (UDP + TCP listeners)
+//     -> TransactionLayer (RFC 3261 17), with PolicyRequestValidator (RFC 3261 8.2 checks)
+//       -> UserAgentCore (dialogs; INVITE answered 480 until the call model lands)
+//         -> RequestRouter -> Registrar (+ LocationTable, NonceManager, the extensions'
+//            credentials) and OptionsResponder.
+class Server {
+ public:
+  Server(boost::asio::io_context& io, const config::Config& config);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds every listen entry; returns what was bound (actual ports when 0 was asked).
+  util::Result<std::vector<BoundPort>> start();
+  // Stops listening and closes every connection; the io_context may then be stopped.
+  void stop();
+
+ private:
+  boost::asio::io_context& io_;
+  config::Config config_;
+  util::AsioTimerService timers_;
+  sip::transport::TransportManager transport_;
+  sip::txn::PolicyRequestValidator validator_;
+  sip::txn::TransactionLayer layer_;
+  config::ExtensionCredentialStore credentials_;
+  sip::dialog::LocationTable locations_;
+  sip::dialog::NonceManager nonces_;
+  sip::dialog::OptionsResponder optionsResponder_;
+  // Built by start(), once the bound addresses (Contact, the registrar's local hosts) are known.
+  std::unique_ptr<sip::dialog::Registrar> registrar_;
+  std::unique_ptr<RequestRouter> router_;
+  std::unique_ptr<sip::dialog::UserAgentCore> core_;
+};
+
+}  // namespace ccsip::app

@@ -1,0 +1,9 @@
+#include "config/version.h"
+
+namespace ccsip::config {
+
+std::string_view version() {
+  return CCSIP_VERSION;
+}
+
+}  // namespace ccsip::config
