@@ -150,6 +150,38 @@ inline bool matches(const Words& words, const Key& key) {
 }
 static_assert(kNames[static_cast<std::size_t>(HeaderId::ProxyAuthorization)].size() <= kMaxName);
 
+// Every known name hashes to a slot of its own (checked below at compile time), so a lookup is
+// one multiplication and one comparison. Letters are folded to lower case by setting 0x20 in
+// every octet, which leaves '-' and digits as they are; the comparison is exact.
+constexpr int kSlotBits = 7;
+constexpr std::uint64_t kHashMultiplier = 0x593aca80463c8b67ULL;
+
+constexpr std::size_t slotOf(const Words& words, std::size_t length) {
+  constexpr std::uint64_t kFold = 0x2020202020202020ULL;
+  std::uint64_t x = ((words.w[0] | kFold) ^ ((words.w[1] | kFold) >> 1)) + length;
+  return static_cast<std::size_t>((x * kHashMultiplier) >> (64 - kSlotBits));
+}
+
+struct Slots {
+  std::array<HeaderId, std::size_t{1} << kSlotBits> ids{};  // HeaderId::Other: no known name
+  bool collision = false;
+};
+
+constexpr Slots makeSlots() {
+  Slots slots;
+  for (std::size_t id = 1; id < kCount; ++id) {
+    if (kNames[id].size() < 2) continue;
+    std::size_t slot = slotOf(kKeys[id].lower, kNames[id].size());
+    if (slots.ids[slot] != HeaderId::Other) slots.collision = true;
+    slots.ids[slot] = static_cast<HeaderId>(id);
+  }
+  return slots;
+}
+
+constexpr Slots kSlotTable = makeSlots();
+static_assert(!kSlotTable.collision, "pick another kHashMultiplier");
+constexpr const auto& kSlots = kSlotTable.ids;
+
 // RFC 3261 7.3.3 compact forms, plus RFC 3515 (r), RFC 3892 (b), RFC 4028 (x), RFC 6665 (o, u).
 HeaderId compactForm(char c) {
   switch (syntax::toLower(c)) {
@@ -193,263 +225,11 @@ HeaderId compactForm(char c) {
 HeaderId headerIdFromName(std::string_view name) {
   if (name.size() <= 1) return name.empty() ? HeaderId::Other : compactForm(name[0]);
   if (name.size() > kMaxName) return HeaderId::Other;
-  // Dispatch on length and first letter, then compare whole words against constants (no table
-  // walk: this runs for every header line).
+  // One hash and one whole-word comparison per header line: this runs for every line.
   const Words words = wordsOf(name.data(), name.size());
-  switch (name.size()) {
-    case 2:
-      switch (syntax::toLower(name[0])) {
-        case 't':
-          if (matches(words, kKeys[48])) return HeaderId::To;  // To
-          break;
-        default:
-          break;
-      }
-      break;
-    case 3:
-      switch (syntax::toLower(name[0])) {
-        case 'v':
-          if (matches(words, kKeys[51])) return HeaderId::Via;  // Via
-          break;
-        default:
-          break;
-      }
-      break;
-    case 4:
-      switch (syntax::toLower(name[0])) {
-        case 'c':
-          if (matches(words, kKeys[16])) return HeaderId::CSeq;  // CSeq
-          break;
-        case 'd':
-          if (matches(words, kKeys[17])) return HeaderId::Date;  // Date
-          break;
-        case 'f':
-          if (matches(words, kKeys[21])) return HeaderId::From;  // From
-          break;
-        case 'r':
-          if (matches(words, kKeys[40])) return HeaderId::RSeq;  // RSeq
-          if (matches(words, kKeys[41])) return HeaderId::RAck;  // RAck
-          break;
-        default:
-          break;
-      }
-      break;
-    case 5:
-      switch (syntax::toLower(name[0])) {
-        case 'a':
-          if (matches(words, kKeys[5])) return HeaderId::Allow;  // Allow
-          break;
-        case 'e':
-          if (matches(words, kKeys[19])) return HeaderId::Event;  // Event
-          break;
-        case 'r':
-          if (matches(words, kKeys[39])) return HeaderId::Route;  // Route
-          break;
-        default:
-          break;
-      }
-      break;
-    case 6:
-      switch (syntax::toLower(name[0])) {
-        case 'a':
-          if (matches(words, kKeys[1])) return HeaderId::Accept;  // Accept
-          break;
-        case 'm':
-          if (matches(words, kKeys[26])) return HeaderId::MinSE;  // Min-SE
-          break;
-        case 'r':
-          if (matches(words, kKeys[32])) return HeaderId::Reason;  // Reason
-          break;
-        case 's':
-          if (matches(words, kKeys[42])) return HeaderId::Server;  // Server
-          break;
-        default:
-          break;
-      }
-      break;
-    case 7:
-      switch (syntax::toLower(name[0])) {
-        case 'c':
-          if (matches(words, kKeys[8])) return HeaderId::CallId;    // Call-ID
-          if (matches(words, kKeys[10])) return HeaderId::Contact;  // Contact
-          break;
-        case 'e':
-          if (matches(words, kKeys[20])) return HeaderId::Expires;  // Expires
-          break;
-        case 'r':
-          if (matches(words, kKeys[37])) return HeaderId::Require;  // Require
-          break;
-        case 's':
-          if (matches(words, kKeys[44])) return HeaderId::Subject;  // Subject
-          break;
-        case 'w':
-          if (matches(words, kKeys[52])) return HeaderId::Warning;  // Warning
-          break;
-        default:
-          break;
-      }
-      break;
-    case 8:
-      switch (syntax::toLower(name[0])) {
-        case 'p':
-          if (matches(words, kKeys[28])) return HeaderId::Priority;  // Priority
-          break;
-        case 'r':
-          if (matches(words, kKeys[34])) return HeaderId::ReferTo;  // Refer-To
-          if (matches(words, kKeys[36])) return HeaderId::ReplyTo;  // Reply-To
-          break;
-        default:
-          break;
-      }
-      break;
-    case 9:
-      switch (syntax::toLower(name[0])) {
-        case 'c':
-          if (matches(words, kKeys[9])) return HeaderId::CallInfo;  // Call-Info
-          break;
-        case 's':
-          if (matches(words, kKeys[46])) return HeaderId::Supported;  // Supported
-          break;
-        case 't':
-          if (matches(words, kKeys[47])) return HeaderId::Timestamp;  // Timestamp
-          break;
-        default:
-          break;
-      }
-      break;
-    case 10:
-      switch (syntax::toLower(name[0])) {
-        case 'a':
-          if (matches(words, kKeys[4])) return HeaderId::AlertInfo;  // Alert-Info
-          break;
-        case 'e':
-          if (matches(words, kKeys[18])) return HeaderId::ErrorInfo;  // Error-Info
-          break;
-        case 'u':
-          if (matches(words, kKeys[50])) return HeaderId::UserAgent;  // User-Agent
-          break;
-        default:
-          break;
-      }
-      break;
-    case 11:
-      switch (syntax::toLower(name[0])) {
-        case 'i':
-          if (matches(words, kKeys[22])) return HeaderId::InReplyTo;  // In-Reply-To
-          break;
-        case 'm':
-          if (matches(words, kKeys[25])) return HeaderId::MinExpires;  // Min-Expires
-          break;
-        case 'r':
-          if (matches(words, kKeys[35])) return HeaderId::ReferredBy;  // Referred-By
-          if (matches(words, kKeys[38])) return HeaderId::RetryAfter;  // Retry-After
-          break;
-        case 'u':
-          if (matches(words, kKeys[49])) return HeaderId::Unsupported;  // Unsupported
-          break;
-        default:
-          break;
-      }
-      break;
-    case 12:
-      switch (syntax::toLower(name[0])) {
-        case 'a':
-          if (matches(words, kKeys[6])) return HeaderId::AllowEvents;  // Allow-Events
-          break;
-        case 'c':
-          if (matches(words, kKeys[15])) return HeaderId::ContentType;  // Content-Type
-          break;
-        case 'm':
-          if (matches(words, kKeys[23])) return HeaderId::MaxForwards;  // Max-Forwards
-          if (matches(words, kKeys[24])) return HeaderId::MimeVersion;  // MIME-Version
-          break;
-        case 'o':
-          if (matches(words, kKeys[27])) return HeaderId::Organization;  // Organization
-          break;
-        case 'r':
-          if (matches(words, kKeys[33])) return HeaderId::RecordRoute;  // Record-Route
-          break;
-        default:
-          break;
-      }
-      break;
-    case 13:
-      switch (syntax::toLower(name[0])) {
-        case 'a':
-          if (matches(words, kKeys[7])) return HeaderId::Authorization;  // Authorization
-          break;
-        case 'p':
-          if (matches(words, kKeys[31])) return HeaderId::ProxyRequire;  // Proxy-Require
-          break;
-        default:
-          break;
-      }
-      break;
-    case 14:
-      switch (syntax::toLower(name[0])) {
-        case 'c':
-          if (matches(words, kKeys[14])) return HeaderId::ContentLength;  // Content-Length
-          break;
-        default:
-          break;
-      }
-      break;
-    case 15:
-      switch (syntax::toLower(name[0])) {
-        case 'a':
-          if (matches(words, kKeys[2])) return HeaderId::AcceptEncoding;  // Accept-Encoding
-          if (matches(words, kKeys[3])) return HeaderId::AcceptLanguage;  // Accept-Language
-          break;
-        case 's':
-          if (matches(words, kKeys[43])) return HeaderId::SessionExpires;  // Session-Expires
-          break;
-        default:
-          break;
-      }
-      break;
-    case 16:
-      switch (syntax::toLower(name[0])) {
-        case 'c':
-          if (matches(words, kKeys[12])) return HeaderId::ContentEncoding;  // Content-Encoding
-          if (matches(words, kKeys[13])) return HeaderId::ContentLanguage;  // Content-Language
-          break;
-        case 'w':
-          if (matches(words, kKeys[53])) return HeaderId::WwwAuthenticate;  // WWW-Authenticate
-          break;
-        default:
-          break;
-      }
-      break;
-    case 18:
-      switch (syntax::toLower(name[0])) {
-        case 'p':
-          if (matches(words, kKeys[29])) return HeaderId::ProxyAuthenticate;  // Proxy-Authenticate
-          break;
-        case 's':
-          if (matches(words, kKeys[45])) return HeaderId::SubscriptionState;  // Subscription-State
-          break;
-        default:
-          break;
-      }
-      break;
-    case 19:
-      switch (syntax::toLower(name[0])) {
-        case 'c':
-          if (matches(words, kKeys[11]))
-            return HeaderId::ContentDisposition;  // Content-Disposition
-          break;
-        case 'p':
-          if (matches(words, kKeys[30]))
-            return HeaderId::ProxyAuthorization;  // Proxy-Authorization
-          break;
-        default:
-          break;
-      }
-      break;
-    default:
-      break;
-  }
-  return HeaderId::Other;
+  const HeaderId id = kSlots[slotOf(words, name.size())];
+  const Key& key = kKeys[static_cast<std::size_t>(id)];
+  return key.length == name.size() && matches(words, key) ? id : HeaderId::Other;
 }
 
 std::string_view headerName(HeaderId id) {

@@ -42,6 +42,17 @@ constexpr bool listHeader(HeaderId id) {
   }
 }
 
+// The list headers the parser splits into one field per value: the stack reads every value of
+// these on every message (Via to route responses, RFC 3261 18.2.2; Contact, Route and
+// Record-Route for targets, route sets and dialogs, RFC 3261 12.1, 16.12). The other list
+// headers (Allow, Supported, Require, Accept, ...) stay one field per line, split only when
+// read (Message::headerValues): most messages never look at them, and a typical INVITE's Allow
+// line alone holds a dozen values.
+constexpr bool splitOnParse(HeaderId id) {
+  return id == HeaderId::Via || id == HeaderId::Contact || id == HeaderId::Route ||
+         id == HeaderId::RecordRoute;
+}
+
 enum class ViaStatus : std::uint8_t { Ok, BadParams, Bad };
 // Bad: nothing usable. BadParams: sent-protocol and sent-by are usable, a parameter is not.
 ViaStatus parseViaInto(std::string_view text, Via& via);
@@ -77,5 +88,23 @@ class ListSplitter {
   std::size_t i_ = 0;
   bool done_ = false;
 };
+
+// Calls f(value) for every value a field holds, as Message counts them: the field's value
+// itself, except that a list header kept whole (!splitOnParse) yields each non-empty element.
+// An empty value is one (empty) value: "Accept:" is present and accepts nothing (RFC 3261
+// 20.1). Returns false as soon as f does.
+template <class F>
+bool forEachValue(HeaderId id, std::string_view value, F&& f) {
+  if (value.empty() || !listHeader(id) || splitOnParse(id) ||
+      findListSpecial(value, 0) == value.size()) {
+    return f(value);
+  }
+  ListSplitter splitter(value);
+  std::string_view item;
+  while (splitter.next(item)) {
+    if (!item.empty() && !f(item)) return false;
+  }
+  return true;
+}
 
 }  // namespace ccsip::sip::detail

@@ -77,8 +77,7 @@ bool validReceived(std::string_view v) {
 }
 
 std::size_t scanToken(std::string_view s, std::size_t i) {
-  while (i < s.size() && syntax::isTokenChar(s[i])) ++i;
-  return i;
+  return syntax::scan(s, i, syntax::kToken);
 }
 
 }  // namespace
@@ -126,7 +125,7 @@ ViaStatus parseViaInto(std::string_view text, Via& via) {
     }
     i = close + 1;
   } else {
-    while (i < text.size() && syntax::is(text[i], syntax::kHost)) ++i;
+    i = syntax::scan(text, i, syntax::kHost);
   }
   via.host = text.substr(hostStart, i - hostStart);
   if (via.host.empty()) return ViaStatus::Bad;
@@ -134,7 +133,7 @@ ViaStatus parseViaInto(std::string_view text, Via& via) {
   if (i < text.size() && text[i] == ':') {
     i = syntax::skipLws(text, i + 1);
     std::size_t ps = i;
-    while (i < text.size() && syntax::isDigit(text[i])) ++i;
+    i = syntax::scan(text, i, syntax::kDigit);
     auto port = syntax::parseNumber(text.substr(ps, i - ps), 65535);
     if (!port) return ViaStatus::Bad;
     via.port = static_cast<std::uint16_t>(*port);
@@ -174,7 +173,7 @@ bool parseCSeqInto(std::string_view text, CSeq& cseq) {
   text = syntax::trim(text);
   cseq = CSeq{};
   std::size_t i = 0;
-  while (i < text.size() && syntax::isDigit(text[i])) ++i;
+  i = syntax::scan(text, i, syntax::kDigit);
   auto number = syntax::parseNumber(text.substr(0, i), 0xffffffffULL);
   std::size_t methodStart = syntax::skipLws(text, i);
   std::size_t methodEnd = scanToken(text, methodStart);
@@ -188,20 +187,29 @@ bool parseCSeqInto(std::string_view text, CSeq& cseq) {
 
 bool parseNameAddrInto(std::string_view text, NameAddr& out) {
   text = syntax::trim(text);
-  out = NameAddr{};
+  // Member by member: out.uri is reset by parseUriInto, or below on the paths that do not
+  // reach it (cheaper than assigning a whole fresh NameAddr on every From, To and Contact).
   out.text = text;
-  if (text.empty()) return false;
+  out.displayName = {};
+  out.params = {};
+  out.tag = {};
+  out.wildcard = false;
+  auto noUri = [&out](bool result) {
+    out.uri = Uri{};
+    return result;
+  };
+  if (text.empty()) return noUri(false);
   if (text == "*") {  // RFC 3261 20.10 Contact: *
     out.wildcard = true;
-    return true;
+    return noUri(true);
   }
   std::size_t laquo = std::string_view::npos;
   if (text[0] == '"') {
     std::size_t end = syntax::skipQuoted(text, 0);
-    if (end == std::string_view::npos) return false;  // RFC 4475 3.1.2.6 quotbal
+    if (end == std::string_view::npos) return noUri(false);  // RFC 4475 3.1.2.6 quotbal
     out.displayName = text.substr(1, end - 2);
     laquo = syntax::skipLws(text, end);
-    if (laquo >= text.size() || text[laquo] != '<') return false;
+    if (laquo >= text.size() || text[laquo] != '<') return noUri(false);
   } else {
     // display-name = *(token LWS): stops at '<' for a name-addr (RFC 4475 3.1.1.6 lwsdisp).
     std::size_t j = 0;
@@ -214,7 +222,7 @@ bool parseNameAddrInto(std::string_view text, NameAddr& out) {
   std::size_t i = 0;
   if (laquo != std::string_view::npos) {
     std::size_t raquo = text.find('>', laquo + 1);
-    if (raquo == std::string_view::npos) return false;
+    if (raquo == std::string_view::npos) return noUri(false);
     // No LWS inside <...> (RFC 4475 3.1.2.16 badaspec): parseUri rejects it.
     if (parseUriInto(text.substr(laquo + 1, raquo - laquo - 1), out.uri)) return false;
     i = raquo + 1;
@@ -224,7 +232,7 @@ bool parseNameAddrInto(std::string_view text, NameAddr& out) {
     std::size_t j = 0;
     while (j < text.size() && text[j] != ';' && !syntax::isLws(text[j])) ++j;
     std::string_view uriText = text.substr(0, j);
-    if (uriText.find_first_of("?,") != std::string_view::npos) return false;
+    if (uriText.find_first_of("?,") != std::string_view::npos) return noUri(false);
     if (parseUriInto(uriText, out.uri)) return false;
     i = j;
   }
@@ -242,25 +250,32 @@ bool parseNameAddrInto(std::string_view text, NameAddr& out) {
 }
 
 bool validCallId(std::string_view text) {
-  int ats = 0;
-  for (char c : text) {
-    if (c == '@') {
-      ++ats;
-    } else if (!syntax::is(c, syntax::kWord)) {
-      return false;
-    }
-  }
-  return !text.empty() && ats <= 1 && text.front() != '@' && text.back() != '@';
+  if (text.empty() || !syntax::allOf(text, syntax::kCallIdChar)) return false;
+  std::size_t at = text.find('@');
+  if (at == std::string_view::npos) return true;
+  return at != 0 && at + 1 != text.size() && text.find('@', at + 1) == std::string_view::npos;
 }
 
 bool validDate(std::string_view t) {
   // "Sat, 13 Nov 2010 23:29:00 GMT": 29 octets, fixed layout (RFC 2616 3.3.1 rfc1123-date).
   if (t.size() != 29) return false;
-  constexpr std::string_view kDays = "MonTueWedThuFriSatSun";
-  constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  auto in = [](std::string_view list, std::string_view word) {
-    for (std::size_t k = 0; k + 3 <= list.size(); k += 3) {
-      if (list.substr(k, 3) == word) return true;
+  auto word = [&t](std::size_t at) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(t[at])) << 16 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(t[at + 1])) << 8 |
+           static_cast<unsigned char>(t[at + 2]);
+  };
+  constexpr auto pack = [](const char* w) {
+    return static_cast<std::uint32_t>(w[0]) << 16 | static_cast<std::uint32_t>(w[1]) << 8 |
+           static_cast<std::uint32_t>(w[2]);
+  };
+  constexpr std::array<std::uint32_t, 7> kDays = {
+      pack("Mon"), pack("Tue"), pack("Wed"), pack("Thu"), pack("Fri"), pack("Sat"), pack("Sun")};
+  constexpr std::array<std::uint32_t, 12> kMonths = {
+      pack("Jan"), pack("Feb"), pack("Mar"), pack("Apr"), pack("May"), pack("Jun"),
+      pack("Jul"), pack("Aug"), pack("Sep"), pack("Oct"), pack("Nov"), pack("Dec")};
+  auto in = [](const auto& list, std::uint32_t w) {
+    for (std::uint32_t x : list) {
+      if (x == w) return true;
     }
     return false;
   };
@@ -270,23 +285,26 @@ bool validDate(std::string_view t) {
     }
     return true;
   };
-  return in(kDays, t.substr(0, 3)) && t.substr(3, 2) == ", " && digits(5, 2) && t[7] == ' ' &&
-         in(kMonths, t.substr(8, 3)) && t[11] == ' ' && digits(12, 4) && t[16] == ' ' &&
-         digits(17, 2) && t[19] == ':' && digits(20, 2) && t[22] == ':' && digits(23, 2) &&
-         t.substr(25) == " GMT";
+  return in(kDays, word(0)) && t[3] == ',' && t[4] == ' ' && digits(5, 2) && t[7] == ' ' &&
+         in(kMonths, word(8)) && t[11] == ' ' && digits(12, 4) && t[16] == ' ' && digits(17, 2) &&
+         t[19] == ':' && digits(20, 2) && t[22] == ':' && digits(23, 2) && t.substr(25) == " GMT";
 }
 
 bool validMediaType(std::string_view text) {
-  std::size_t semi = text.find(';');
-  std::string_view type = syntax::trim(text.substr(0, semi));
-  std::size_t slash = type.find('/');
-  if (slash == std::string_view::npos) return false;
-  if (!syntax::isToken(syntax::trim(type.substr(0, slash))) ||
-      !syntax::isToken(syntax::trim(type.substr(slash + 1)))) {
-    return false;
-  }
-  if (semi == std::string_view::npos) return true;
-  std::string_view params = syntax::trim(text.substr(semi + 1));
+  // m-type SLASH m-subtype, SLASH = SWS "/" SWS, then *(SEMI m-parameter).
+  const std::size_t n = text.size();
+  std::size_t start = syntax::skipLws(text, 0);
+  std::size_t i = syntax::scan(text, start, syntax::kToken);
+  if (i == start) return false;
+  i = syntax::skipLws(text, i);
+  if (i >= n || text[i] != '/') return false;
+  start = syntax::skipLws(text, i + 1);
+  i = syntax::scan(text, start, syntax::kToken);
+  if (i == start) return false;
+  i = syntax::skipLws(text, i);
+  if (i == n) return true;
+  if (text[i] != ';') return false;
+  std::string_view params = syntax::trim(text.substr(i + 1));
   return !params.empty() && syntax::validHeaderParams(params);
 }
 

@@ -13,10 +13,33 @@ namespace ccsip::sip {
 Message::Message() = default;
 Message::~Message() = default;
 Message::Message(Message&&) noexcept = default;
-Message& Message::operator=(Message&&) noexcept = default;
+
+// Not member-wise: the lists' memory may live in this message's storage, which must outlive
+// them, and a pmr vector keeps its own allocator on assignment. Destroying and rebuilding in
+// place moves the other message's storage and lists together.
+Message& Message::operator=(Message&& other) noexcept {
+  if (this != &other) {
+    std::destroy_at(this);
+    std::construct_at(this, std::move(other));
+  }
+  return *this;
+}
 
 Message::Storage& Message::storage() {
-  if (!storage_) storage_ = std::make_unique<Storage>();
+  if (!storage_) {
+    // Default-initialised: the list room is raw memory, not worth zeroing.
+    storage_ = std::make_unique_for_overwrite<Storage>();
+    // Lists still empty (always so for parsed, built and cloned messages) move into it.
+    std::pmr::memory_resource* lists = &storage_->lists;
+    if (headers_.empty()) {
+      std::destroy_at(&headers_);
+      std::construct_at(&headers_, lists);
+    }
+    if (vias_.empty()) {
+      std::destroy_at(&vias_);
+      std::construct_at(&vias_, lists);
+    }
+  }
   return *storage_;
 }
 
@@ -111,18 +134,49 @@ const HeaderField* Message::findHeader(std::string_view name) const {
 }
 
 std::string_view Message::headerValue(HeaderId id) const {
-  const HeaderField* f = findHeader(id);
-  return f ? f->value : std::string_view();
+  std::string_view first;
+  for (const HeaderField& f : headers_) {
+    if (f.id != id) continue;
+    bool found = false;
+    detail::forEachValue(id, f.value, [&](std::string_view value) {
+      first = value;
+      found = true;
+      return false;
+    });
+    if (found) return first;
+  }
+  return {};
 }
 
 std::string_view Message::headerValue(std::string_view name) const {
+  HeaderId id = headerIdFromName(name);
+  if (id != HeaderId::Other) return headerValue(id);
   const HeaderField* f = findHeader(name);
   return f ? f->value : std::string_view();
 }
 
 std::size_t Message::countHeaders(HeaderId id) const {
-  return static_cast<std::size_t>(std::count_if(headers_.begin(), headers_.end(),
-                                                [id](const HeaderField& f) { return f.id == id; }));
+  std::size_t count = 0;
+  for (const HeaderField& f : headers_) {
+    if (f.id != id) continue;
+    detail::forEachValue(id, f.value, [&count](std::string_view) {
+      ++count;
+      return true;
+    });
+  }
+  return count;
+}
+
+std::vector<std::string_view> Message::headerValues(HeaderId id) const {
+  std::vector<std::string_view> values;
+  for (const HeaderField& f : headers_) {
+    if (f.id != id) continue;
+    detail::forEachValue(id, f.value, [&values](std::string_view value) {
+      if (!value.empty()) values.push_back(value);
+      return true;
+    });
+  }
+  return values;
 }
 
 namespace {
@@ -151,19 +205,19 @@ void Message::insertValues(std::size_t index, HeaderId id, std::string_view name
                            std::string_view value) {
   value = copyText(syntax::trim(value));
   index = std::min(index, headers_.size());
-  if (!isListHeader(id)) {
+  if (!detail::splitOnParse(id)) {
     headers_.insert(headers_.begin() + static_cast<std::ptrdiff_t>(index),
-                    HeaderField{id, name, value, false});
+                    HeaderField{name, value, id, false});
     return;
   }
   detail::ListSplitter splitter(value);
   std::string_view item;
   bool first = true;
   while (splitter.next(item)) {
-    // An empty list ("Accept:" means no body is acceptable, RFC 3261 20.1) keeps one field.
+    // An empty value keeps one field (as a parsed "Contact:" does, which then fails to parse).
     if (item.empty() && !(first && value.empty())) continue;
     headers_.insert(headers_.begin() + static_cast<std::ptrdiff_t>(index++),
-                    HeaderField{id, name, item, !first});
+                    HeaderField{name, item, id, !first});
     first = false;
   }
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,11 +16,13 @@
 
 namespace ccsip::sip {
 
-// One header line (one value of a list header: "Via: a, b" gives two fields).
+// One header line. Via, Contact, Route and Record-Route are split into one field per value
+// ("Via: a, b" gives two fields); the other list headers (Allow, Supported, Require, ...) keep
+// one field per line, whose value is the whole list: read their values with headerValues().
 struct HeaderField {
-  HeaderId id = HeaderId::Other;
   std::string_view name;   // as received (or canonical when built)
   std::string_view value;  // LWS-trimmed; folded lines already unfolded
+  HeaderId id = HeaderId::Other;
   // This value shared the previous field's line on the wire ("Via: a, b": b has it). The
   // serializer writes it after a comma when the previous field has the same id.
   bool sameLine = false;
@@ -59,13 +62,19 @@ class Message {
   std::span<const HeaderField> headers() const { return headers_; }
   const HeaderField* findHeader(HeaderId id) const;
   const HeaderField* findHeader(std::string_view name) const;  // any header, case-insensitive
-  // First value, or "" when absent.
+  // First value, or "" when absent. Values of list headers are their comma-separated elements
+  // ("Allow: INVITE, ACK" gives "INVITE"), whether or not the fields are split.
   std::string_view headerValue(HeaderId id) const;
   std::string_view headerValue(std::string_view name) const;
+  // The number of values (list elements counted one by one; a header present with an empty
+  // value counts as one).
   std::size_t countHeaders(HeaderId id) const;
+  // Every non-empty value of a header, in wire order, list headers split at top-level commas
+  // (RFC 3261 7.3.1): "Require: a, b" + "Require: c" gives {a, b, c}. Views into the message.
+  std::vector<std::string_view> headerValues(HeaderId id) const;
 
   // --- typed views of the essential headers
-  const std::vector<Via>& vias() const { return vias_; }
+  std::span<const Via> vias() const { return vias_; }
   const Via* topVia() const { return vias_.empty() ? nullptr : &vias_.front(); }
   const NameAddr& from() const { return from_; }
   const NameAddr& to() const { return to_; }
@@ -114,10 +123,12 @@ class Message {
   void reindex(HeaderId id);  // re-derive typed views after an edit of id
   Storage& storage();
   std::string_view copyText(std::string_view text);
-  // Inserts the value(s) of a header at `index` (list headers split into one field per value).
+  // Inserts the value(s) of a header at `index` (Via, Contact, Route and Record-Route split
+  // into one field per value).
   void insertValues(std::size_t index, HeaderId id, std::string_view name, std::string_view value);
   void setTag(HeaderId id, std::string_view tag);
 
+  // Declared first, so destroyed last: headers_ and vias_ may allocate from it.
   std::unique_ptr<Storage> storage_;
   bool isRequest_ = false;
   Method method_ = Method::Unknown;
@@ -126,8 +137,10 @@ class Message {
   int statusCode_ = 0;
   std::string_view reasonPhrase_;
   std::string_view version_;
-  std::vector<HeaderField> headers_;
-  std::vector<Via> vias_;
+  // Allocated from the storage (one allocation holds the buffer's bookkeeping, the text arena
+  // and room for the fields and Via of a typical message) once storage_ exists.
+  std::pmr::vector<HeaderField> headers_;
+  std::pmr::vector<Via> vias_;
   NameAddr from_;
   NameAddr to_;
   std::string_view callId_;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstring>
 #include <memory>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,9 +56,21 @@ class TextArena {
 };
 
 struct Message::Storage {
+  // Room for 18 fields and one Via: a typical request parses with no allocation beyond the
+  // buffer and this Storage. More spill over to the heap through `lists`.
+  static constexpr std::size_t kFieldRoom = 18;
+  static constexpr std::size_t kRoom = kFieldRoom * sizeof(HeaderField) + sizeof(Via);
+
   std::string buffer;  // the received message, unfolded in place
   TextArena arena;
+  alignas(std::max_align_t) std::byte room[kRoom];
+  // Backs Message::headers_ and vias_. Never frees before the Storage goes: a list that grows
+  // leaves its old block unused, at most as much again as the list itself.
+  std::pmr::monotonic_buffer_resource lists{room, sizeof room, std::pmr::new_delete_resource()};
 };
+// Within glibc's per-thread cache of small blocks (up to 1032 octets with its header), the
+// cheapest malloc there is.
+static_assert(sizeof(Message::Storage) <= 1024);
 
 // Access for the parser and response builder to Message internals.
 struct MessageAccess {

@@ -27,7 +27,7 @@ bool looksLikeSipVersion(std::string_view v) {
 }
 
 bool isSip20(std::string_view v) {
-  return syntax::iequals(v, "SIP/2.0");
+  return v == "SIP/2.0" || syntax::iequals(v, "SIP/2.0");
 }
 
 }  // namespace
@@ -38,8 +38,7 @@ class MessageParser {
   static ParseResult parse(std::string bytes, Framing framing) {
     ParseResult result;
     Message& m = result.message;
-    m.storage_ = std::make_unique<Message::Storage>();
-    m.storage_->buffer = std::move(bytes);
+    m.storage().buffer = std::move(bytes);
     MessageParser parser(m, framing);
     parser.run();
     result.error = std::move(parser.error_);
@@ -56,6 +55,8 @@ class MessageParser {
   void run();
   bool parseStartLine(std::string_view line);
   void parseHeaderLine(std::string_view line);
+  // Out of line: keeps parseHeaderLine's usual path (one value per line) small.
+  [[gnu::noinline]] void addList(HeaderId id, std::string_view name, std::string_view value);
   void addField(HeaderId id, std::string_view name, std::string_view value, bool sameLine);
   void checkOnce(HeaderId id, const char* duplicate) {
     if (seen_ & bit(id)) fail(400, duplicate);
@@ -93,9 +94,8 @@ void MessageParser::run() {
     error_ = ParseError{400, "Bad Start-Line", true};
     return;
   }
-  // 25 fields (1000 octets) stay within malloc's small-size fast path (glibc tcache: up to
-  // 1032); a typical INVITE with its Allow list split is about that size.
-  m_.headers_.reserve(25);
+  // Room for a typical message's fields inside the storage, which holds this many.
+  m_.headers_.reserve(Message::Storage::kFieldRoom);
   pos = eol + 1;
 
   std::size_t bodyStart = n;
@@ -224,15 +224,24 @@ void MessageParser::parseHeaderLine(std::string_view line) {
     fail(400, "Bad Header Line");
     return;
   }
-  std::string_view value = syntax::trim(line.substr(colon + 1));
-  if (!detail::listHeader(id) || std::memchr(value.data(), ',', value.size()) == nullptr) {
-    addField(id, name, value, false);
-    return;
+  // Usually exactly one SP after the colon and nothing at the end: trim only when needed.
+  std::size_t valueStart = colon + 1;
+  if (valueStart < line.size() && line[valueStart] == ' ') ++valueStart;
+  std::string_view value = line.substr(valueStart);
+  if (!value.empty() && (syntax::isLws(value.front()) || syntax::isLws(value.back()))) {
+    value = syntax::trim(value);
   }
+  // Other list headers stay whole: see detail::splitOnParse.
+  if (!detail::splitOnParse(id) || std::memchr(value.data(), ',', value.size()) == nullptr) {
+    addField(id, name, value, false);
+  } else {
+    addList(id, name, value);
+  }
+}
+
+void MessageParser::addList(HeaderId id, std::string_view name, std::string_view value) {
   // RFC 3261 7.3.1: one field per value of a comma-separated list (commas inside quotes or
-  // <...> do not count).
-  const bool addressList = id == HeaderId::Via || id == HeaderId::Contact ||
-                           id == HeaderId::Route || id == HeaderId::RecordRoute;
+  // <...> do not count); an empty element is an error in these address lists.
   const std::size_t n = value.size();
   std::size_t start = 0;
   std::size_t i = 0;
@@ -253,7 +262,7 @@ void MessageParser::parseHeaderLine(std::string_view line) {
     if (!item.empty()) {
       addField(id, name, item, !first);
       first = false;
-    } else if (addressList) {
+    } else {
       fail(400, id == HeaderId::Via ? "Malformed Via" : "Malformed Header");
     }
     if (i >= n) break;
@@ -263,7 +272,7 @@ void MessageParser::parseHeaderLine(std::string_view line) {
 
 void MessageParser::addField(HeaderId id, std::string_view name, std::string_view value,
                              bool sameLine) {
-  m_.headers_.push_back(HeaderField{id, name, value, sameLine});
+  m_.headers_.push_back(HeaderField{name, value, id, sameLine});
   switch (id) {
     case HeaderId::Via: {
       Via via;

@@ -35,9 +35,10 @@ struct ParseResult {
 };
 
 // Parses one message, taking ownership of the bytes (no copy): folded lines are unfolded in
-// place, list headers are split into one field per value, and the essential headers (Via,
-// From, To, Call-ID, CSeq, Max-Forwards, Content-Length, Content-Type, Contact, Route,
-// Record-Route, Event, Subscription-State, Date) are validated. Never throws.
+// place, Via, Contact, Route and Record-Route are split into one field per value (other list
+// headers stay one field per line: Message::headerValues splits them), and the essential
+// headers (Via, From, To, Call-ID, CSeq, Max-Forwards, Content-Length, Content-Type, Contact,
+// Route, Record-Route, Event, Subscription-State, Date) are validated. Never throws.
 ParseResult parseMessage(std::string bytes, Framing framing = Framing::Datagram);
 
 }  // namespace ccsip::sip

@@ -49,19 +49,6 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-// Every element of a list header, whether the parser split it into fields or not.
-std::vector<std::string_view> listValues(const Message& m, HeaderId id) {
-  std::vector<std::string_view> values;
-  for (const HeaderField& field : m.headers()) {
-    if (field.id != id) continue;
-    for (std::string_view item : splitList(field.value)) {
-      item = trim(item);
-      if (!item.empty()) values.push_back(item);
-    }
-  }
-  return values;
-}
-
 // How many header parameters named `name` a raw ";"-separated parameter list holds (quoted
 // strings skipped).
 int countParam(std::string_view params, std::string_view name) {
@@ -161,7 +148,7 @@ std::optional<Rejection> checkRequire(const Message& m, const ValidationPolicy& 
   // proxies only (RFC 3261 20.29), so a UAS ignores it (RFC 4475 3.3.5 bext01).
   if (m.method() == Method::Cancel || m.method() == Method::Ack) return std::nullopt;
   std::vector<std::string> unsupported;
-  for (std::string_view tag : listValues(m, HeaderId::Require)) {
+  for (std::string_view tag : m.headerValues(HeaderId::Require)) {
     const bool known =
         std::find(policy.supportedOptionTags.begin(), policy.supportedOptionTags.end(), tag) !=
         policy.supportedOptionTags.end();
@@ -187,7 +174,7 @@ std::optional<Rejection> checkBody(const Message& m, const ValidationPolicy& pol
     r.headers.push_back({HeaderId::Accept, join(policy.acceptedContentTypes)});
     return r;
   }
-  for (std::string_view coding : listValues(m, HeaderId::ContentEncoding)) {
+  for (std::string_view coding : m.headerValues(HeaderId::ContentEncoding)) {
     if (iequals(coding, "identity") ||
         containsIgnoreCase(policy.acceptedContentEncodings, coding)) {
       continue;
@@ -214,7 +201,7 @@ bool acceptsType(std::string_view range, std::string_view type) {
 std::optional<Rejection> checkAccept(const Message& m, const ValidationPolicy& policy) {
   // RFC 3261 20.1: without Accept, application/sdp is assumed; an empty Accept accepts nothing.
   if (m.method() != Method::Invite || m.countHeaders(HeaderId::Accept) == 0) return std::nullopt;
-  for (std::string_view range : listValues(m, HeaderId::Accept)) {
+  for (std::string_view range : m.headerValues(HeaderId::Accept)) {
     for (const std::string& type : policy.answerContentTypes) {
       if (acceptsType(range, type)) return std::nullopt;
     }

@@ -13,7 +13,7 @@
 
 namespace ccsip::sip::syntax {
 
-enum CharClass : std::uint16_t {
+enum CharClass : std::uint32_t {
   kAlnum = 1 << 0,
   kToken = 1 << 1,          // token (RFC 3261 25.1)
   kWord = 1 << 2,           // word (Call-ID)
@@ -25,15 +25,18 @@ enum CharClass : std::uint16_t {
   kHost = 1 << 8,           // hostname / IPv4 characters (alnum - . and the common '_')
   kHex = 1 << 9,
   kDigit = 1 << 10,
-  kReserved = 1 << 11,  // ; / ? : @ & = + $ ,
-  kWsp = 1 << 12,       // SP / HTAB
-  kLws = 1 << 13,       // SP / HTAB / CR / LF
+  kReserved = 1 << 11,    // ; / ? : @ & = + $ ,
+  kWsp = 1 << 12,         // SP / HTAB
+  kLws = 1 << 13,         // SP / HTAB / CR / LF
+  kCallIdChar = 1 << 14,  // word / "@" (Call-ID, RFC 3261 25.1)
+  kParamValue = 1 << 15,  // token / ":" / "[" / "]": unquoted gen-value (host and IPv6 forms)
+  kUserChar = 1 << 16,    // unreserved / user-unreserved: an unescaped URI user octet
 };
 
 namespace detail {
-constexpr std::array<std::uint16_t, 256> makeTable() {
-  std::array<std::uint16_t, 256> t{};
-  auto add = [&t](std::string_view chars, std::uint16_t cls) {
+constexpr std::array<std::uint32_t, 256> makeTable() {
+  std::array<std::uint32_t, 256> t{};
+  auto add = [&t](std::string_view chars, std::uint32_t cls) {
     for (char c : chars) t[static_cast<unsigned char>(c)] |= cls;
   };
   for (int c = 0; c < 256; ++c) {
@@ -54,12 +57,30 @@ constexpr std::array<std::uint16_t, 256> makeTable() {
   add(";/?:@&=+$,", kReserved);
   add(" \t", kWsp);
   add(" \t\r\n", kLws);
+  add("@", kCallIdChar);
+  add(":[]", kParamValue);
+  for (auto& cls : t) {
+    if (cls & kWord) cls |= kCallIdChar;
+    if (cls & kToken) cls |= kParamValue;
+    if (cls & (kUnreserved | kUserExtra)) cls |= kUserChar;
+  }
   return t;
 }
-inline constexpr std::array<std::uint16_t, 256> kTable = makeTable();
+inline constexpr std::array<std::uint32_t, 256> kTable = makeTable();
+
+constexpr std::array<char, 256> makeLower() {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  return t;
+}
+// A lookup instead of a range test: names and parameters are compared case-insensitively on
+// every message (RFC 3261 7.3.1, 19.1.4).
+inline constexpr std::array<char, 256> kLower = makeLower();
 }  // namespace detail
 
-inline bool is(char c, std::uint16_t cls) {
+inline bool is(char c, std::uint32_t cls) {
   return (detail::kTable[static_cast<unsigned char>(c)] & cls) != 0;
 }
 inline bool isDigit(char c) {
@@ -72,7 +93,7 @@ inline bool isTokenChar(char c) {
   return is(c, kToken);
 }
 constexpr char toLower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  return detail::kLower[static_cast<unsigned char>(c)];
 }
 inline int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -108,9 +129,23 @@ inline std::size_t skipLws(std::string_view s, std::size_t i) {
   return i;
 }
 
-inline bool allOf(std::string_view s, std::uint16_t cls) {
-  for (char c : s) {
-    if (!is(c, cls)) return false;
+// True when every octet of s is in one of the classes of cls. Valid input is the common case,
+// so for a single class the classes of four octets are and-ed together and tested once.
+inline bool allOf(std::string_view s, std::uint32_t cls) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  if (std::has_single_bit(cls)) {
+    const auto& t = detail::kTable;
+    std::uint32_t acc = cls;
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      acc &= t[p[i]] & t[p[i + 1]] & t[p[i + 2]] & t[p[i + 3]];
+    }
+    for (; i < n; ++i) acc &= t[p[i]];
+    return acc != 0;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!is(static_cast<char>(p[i]), cls)) return false;
   }
   return true;
 }
@@ -119,11 +154,31 @@ inline bool isToken(std::string_view s) {
   return !s.empty() && allOf(s, kToken);
 }
 
+// Index of the first octet of s[i..] not in cls (a single class bit), or s.size(). Four octets
+// per step while all of them are in the class: tokens, hosts and parameter values are mostly
+// longer than that.
+inline std::size_t scan(std::string_view s, std::size_t i, std::uint32_t cls) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  const auto& t = detail::kTable;
+  while (i + 4 <= n && (t[p[i]] & t[p[i + 1]] & t[p[i + 2]] & t[p[i + 3]] & cls) != 0) i += 4;
+  while (i < n && (t[p[i]] & cls) != 0) ++i;
+  return i;
+}
+
 // 1*DIGIT into an unsigned value no larger than max; nullopt on anything else or overflow.
 inline std::optional<std::uint64_t> parseNumber(std::string_view s, std::uint64_t max) {
   if (s.empty()) return std::nullopt;
   std::uint64_t v = 0;
-  for (char c : s) {
+  if (s.size() <= 19) {  // at most 19 digits cannot overflow 64 bits: one check at the end
+    for (char c : s) {
+      auto digit = static_cast<unsigned char>(c - '0');
+      if (digit > 9) return std::nullopt;
+      v = v * 10 + digit;
+    }
+    return v <= max ? std::optional<std::uint64_t>(v) : std::nullopt;
+  }
+  for (char c : s) {  // leading zeros can make a valid number this long
     if (!isDigit(c)) return std::nullopt;
     v = v * 10 + static_cast<std::uint64_t>(c - '0');
     if (v > max) return std::nullopt;
@@ -149,7 +204,7 @@ inline std::size_t skipQuoted(std::string_view s, std::size_t i) {
 }
 
 // "%XX" escapes must carry two hex digits (RFC 3261 25.1 escaped).
-inline bool validEscapes(std::string_view s, std::uint16_t allowed) {
+inline bool validEscapes(std::string_view s, std::uint32_t allowed) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c == '%') {
@@ -215,7 +270,7 @@ class ParamReader {
         continue;
       }
       std::size_t start = i_;
-      while (i_ < s_.size() && isTokenChar(s_[i_])) ++i_;
+      i_ = scan(s_, i_, kToken);
       out = Param{};
       out.name = s_.substr(start, i_ - start);
       i_ = skipLws(s_, i_);
@@ -235,10 +290,7 @@ class ParamReader {
           i_ = end;
         } else {
           std::size_t vs = i_;
-          while (i_ < s_.size() &&
-                 (isTokenChar(s_[i_]) || s_[i_] == ':' || s_[i_] == '[' || s_[i_] == ']')) {
-            ++i_;
-          }
+          i_ = scan(s_, i_, kParamValue);
           out.value = s_.substr(vs, i_ - vs);
           ok = !out.value.empty();
         }

@@ -10,7 +10,7 @@ namespace {
 using syntax::is;
 
 // hname / hvalue / paramchar share this shape: escapes plus a class of characters.
-bool validChars(std::string_view s, std::uint16_t cls) {
+bool validChars(std::string_view s, std::uint32_t cls) {
   return syntax::validEscapes(s, cls);
 }
 
@@ -18,7 +18,7 @@ bool validChars(std::string_view s, std::uint16_t cls) {
 // pvalue = 1*paramchar. One pass: every octet is a paramchar, an escape or a delimiter, and no
 // name or value is empty.
 bool validUriParams(std::string_view params) {
-  constexpr std::uint16_t kParamChar = syntax::kUnreserved | syntax::kParamExtra;
+  constexpr std::uint32_t kParamChar = syntax::kUnreserved | syntax::kParamExtra;
   std::size_t partLength = 0;  // octets of the current name or value
   bool inValue = false;
   const std::size_t n = params.size();
@@ -50,7 +50,7 @@ bool validUriParams(std::string_view params) {
 
 // RFC 3261 25.1 headers: "?" header *( "&" header ), header = hname "=" hvalue.
 bool validUriHeaders(std::string_view headers) {
-  constexpr std::uint16_t kHnvChar = syntax::kUnreserved | syntax::kHeaderExtra;
+  constexpr std::uint32_t kHnvChar = syntax::kUnreserved | syntax::kHeaderExtra;
   std::size_t i = 0;
   while (i <= headers.size()) {
     std::size_t end = headers.find('&', i);
@@ -91,13 +91,13 @@ bool parseHostPort(std::string_view rest, std::size_t& pos, Uri& uri) {
     if (!validIpv6Reference(uri.host)) return false;
     pos = close + 1;
   } else {
-    while (pos < rest.size() && is(rest[pos], syntax::kHost)) ++pos;
+    pos = syntax::scan(rest, pos, syntax::kHost);
     uri.host = rest.substr(start, pos - start);
     if (uri.host.empty()) return false;
   }
   if (pos < rest.size() && rest[pos] == ':') {
     std::size_t ps = ++pos;
-    while (pos < rest.size() && syntax::isDigit(rest[pos])) ++pos;
+    pos = syntax::scan(rest, pos, syntax::kDigit);
     auto port = syntax::parseNumber(rest.substr(ps, pos - ps), 65535);
     if (!port) return false;
     uri.port = static_cast<std::uint16_t>(*port);
@@ -109,8 +109,14 @@ const char* parseSipUri(std::string_view rest, Uri& uri) {
   std::size_t pos = 0;
   // The first '@' ends the userinfo: no other part of a SIP URI may hold an unescaped '@'
   // (RFC 3261 25.1), while the user part may hold '?', ';' and '/' (RFC 4475 3.1.1.2).
-  std::size_t at = rest.find('@');
-  if (at != std::string_view::npos) {
+  // User octets never include '@', so one scan finds the usual "user@" and validates it.
+  const std::size_t userEnd = syntax::scan(rest, 0, syntax::kUserChar);
+  const bool plainUser = userEnd != 0 && userEnd < rest.size() && rest[userEnd] == '@';
+  std::size_t at = plainUser ? userEnd : rest.find('@', userEnd);
+  if (plainUser) {
+    uri.user = rest.substr(0, at);
+    pos = at + 1;
+  } else if (at != std::string_view::npos) {
     std::string_view userinfo = rest.substr(0, at);
     std::size_t colon = userinfo.find(':');
     uri.user = userinfo.substr(0, colon);

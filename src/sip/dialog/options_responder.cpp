@@ -28,12 +28,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 OptionsResponder::OptionsResponder(OptionsResponderOptions options)
@@ -47,17 +41,13 @@ OptionsResponder::OptionsResponder(OptionsResponderOptions options)
 
 sip::Message OptionsResponder::respond(const sip::Message& request, int statusCode) {
   std::string unsupported;
-  for (const HeaderField& field : request.headers()) {
-    if (field.id != HeaderId::Require) continue;
-    for (std::string_view option : splitList(field.value)) {
-      option = trim(option);
-      if (option.empty()) continue;
-      bool known = false;
-      for (const std::string& supported : options_.supported) known |= iequals(option, supported);
-      if (known) continue;
-      if (!unsupported.empty()) unsupported += ", ";
-      unsupported += option;
-    }
+  // RFC 3261 8.2.2.3: every option tag of every Require value.
+  for (std::string_view option : request.headerValues(HeaderId::Require)) {
+    bool known = false;
+    for (const std::string& supported : options_.supported) known |= iequals(option, supported);
+    if (known) continue;
+    if (!unsupported.empty()) unsupported += ", ";
+    unsupported += option;
   }
   if (!unsupported.empty()) statusCode = 420;
 

@@ -23,12 +23,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::string_view stripBrackets(std::string_view host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     return host.substr(1, host.size() - 2);
@@ -237,14 +231,10 @@ Message Registrar::handleRegister(const Message& request, const transport::Peer&
 
   // Step 2: Require.
   std::string unsupported;
-  for (const HeaderField& field : request.headers()) {
-    if (field.id != HeaderId::Require) continue;
-    for (std::string_view option : splitList(field.value)) {
-      option = trim(option);
-      if (option.empty() || isSupportedExtension(option)) continue;
-      if (!unsupported.empty()) unsupported += ", ";
-      unsupported += option;
-    }
+  for (std::string_view option : request.headerValues(HeaderId::Require)) {
+    if (isSupportedExtension(option)) continue;
+    if (!unsupported.empty()) unsupported += ", ";
+    unsupported += option;
   }
   if (!unsupported.empty()) {
     Message response = respond(request, 420);

@@ -26,7 +26,7 @@ sip::Message optionsRequest(const std::string& extra = "") {
   return std::move(parsed.message);
 }
 
-// Every value of a list header, joined ("Allow: A, B" is stored as one field per value).
+// Every value of a list header, joined (one field per line or per value alike).
 std::string joined(const sip::Message& message, HeaderId id) {
   std::string out;
   for (const HeaderField& field : message.headers()) {
