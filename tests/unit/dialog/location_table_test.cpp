@@ -116,9 +116,15 @@ TEST_F(LocationTableTest, ExpiresParamWinsOverHeaderAndIsCapped) {
   ASSERT_TRUE(result.ok());
   ASSERT_EQ(result->size(), 3u);
   for (const Binding& b : result.value()) {
-    if (b.contact == "sip:a@192.0.2.20") EXPECT_EQ(secondsLeft(b), 120);
-    if (b.contact == "sip:b@192.0.2.20") EXPECT_EQ(secondsLeft(b), 600);
-    if (b.contact == "sip:c@192.0.2.20") EXPECT_EQ(secondsLeft(b), 7200);  // max
+    if (b.contact == "sip:a@192.0.2.20") {
+      EXPECT_EQ(secondsLeft(b), 120);
+    }
+    if (b.contact == "sip:b@192.0.2.20") {
+      EXPECT_EQ(secondsLeft(b), 600);
+    }
+    if (b.contact == "sip:c@192.0.2.20") {
+      EXPECT_EQ(secondsLeft(b), 7200);  // max
+    }
   }
 }
 
