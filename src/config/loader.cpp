@@ -13,7 +13,6 @@
 
 #include "config/embedded_config.h"
 #include "config/sections.h"
-#include "config/version.h"
 
 namespace ccsip::config {
 
@@ -22,23 +21,25 @@ namespace {
 struct SectionSpec {
   std::string_view key;
   bool required;
-  void (*read)(const Field&, Config&, Diagnostics&);
+  void (*read)(const Field&, SectionContext&);
 };
 
 // The top-level sections, in the order they are read. A new section adds one row (see
-// config.h for the rest of the recipe).
+// config.h for the rest of the recipe). References between sections are checked after all
+// are read (crossCheck), so the order here does not matter to them.
 constexpr SectionSpec kSections[] = {
     {"sip", true, readSipSection},
     {"log", false, readLogSection},
     {"registrar", false, readRegistrarSection},
     {"extensions", false, readExtensionsSection},
+    {"switch", false, readSwitchSection},
+    {"dns", false, readDnsSection},
+    {"agents", false, readAgentsSection},
+    {"groups", false, readGroupsSection},
+    {"options", false, readOptionsSection},
+    {"cti", false, readCtiSection},
+    {"http", false, readHttpSection},
 };
-
-// Defaults that depend on other sections, and checks that span sections.
-void crossCheck(Config& config) {
-  if (config.registrar.realm.empty()) config.registrar.realm = config.sip.domain;
-  if (config.sip.userAgent.empty()) config.sip.userAgent = "ccsip/" + std::string(version());
-}
 
 // Records where the documents of a stream start; the events themselves are not needed.
 class DocumentStarts final : public YAML::EventHandler {
@@ -85,12 +86,14 @@ void readDocument(const YAML::Node& root, Config& config, Diagnostics& diagnosti
   }
   MapReader map(Field{root, "", start}, diagnostics);
   if (!map.valid()) return;
+  References references;
+  SectionContext context{config, diagnostics, references};
   for (const auto& section : kSections) {
     auto field = section.required ? map.require(section.key) : map.get(section.key);
-    if (field) section.read(*field, config, diagnostics);
+    if (field) section.read(*field, context);
   }
   map.finish();
-  crossCheck(config);
+  crossCheck(context);
 }
 
 }  // namespace

@@ -25,7 +25,9 @@ std::string_view toString(LogLevel level) {
   return "info";
 }
 
-void readLogSection(const Field& field, Config& config, Diagnostics& diagnostics) {
+void readLogSection(const Field& field, SectionContext& context) {
+  Config& config = context.config;
+  Diagnostics& diagnostics = context.diagnostics;
   MapReader map(field, diagnostics);
   if (!map.valid()) return;
   if (auto level = map.get("level")) {

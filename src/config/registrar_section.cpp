@@ -25,7 +25,9 @@ std::string_view toString(DigestAlgorithm algorithm) {
   return "MD5";
 }
 
-void readRegistrarSection(const Field& field, Config& config, Diagnostics& diagnostics) {
+void readRegistrarSection(const Field& field, SectionContext& context) {
+  Config& config = context.config;
+  Diagnostics& diagnostics = context.diagnostics;
   MapReader map(field, diagnostics);
   if (!map.valid()) return;
   RegistrarConfig& registrar = config.registrar;

@@ -100,7 +100,9 @@ void readTimers(const Field& field, SipTimersConfig& timers, Diagnostics& diagno
 
 }  // namespace
 
-void readSipSection(const Field& field, Config& config, Diagnostics& diagnostics) {
+void readSipSection(const Field& field, SectionContext& context) {
+  Config& config = context.config;
+  Diagnostics& diagnostics = context.diagnostics;
   MapReader map(field, diagnostics);
   if (!map.valid()) return;
   SipConfig& sip = config.sip;

@@ -34,6 +34,7 @@ struct AgentOptions {
   std::string mailbox;    // voicemail box followed while the agent is logged in; "" = none
   std::optional<std::chrono::seconds> noAnswerTimeout;
   std::string noAnswerOverflow;
+  std::string noAnswerAction;  // "notready" or "none"; "" = the application default
 
   bool operator==(const AgentOptions&) const = default;
 };

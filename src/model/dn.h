@@ -41,8 +41,18 @@ struct DnOptions {
   std::string name;     // display name
   std::string mailbox;  // associated voicemail box (MWI to this DN's clients); "" = none
   std::optional<std::chrono::seconds> noAnswerTimeout;
-  std::string noAnswerOverflow;  // a voicemail box, "recall", "release" or a DN; "" = default
-  std::string strategy;          // routing points: the embedded strategy; "" = none
+  // A voicemail box, "recall", "release" or a DN, as config::toString(OverflowTarget) writes
+  // it ("voicemail:<box>", "dn:<number>", ...: config::parseOverflowTarget reads it back);
+  // "" = the application default.
+  std::string noAnswerOverflow;
+  // Routing points: the embedded strategy (DESIGN.md "CTI protocol": it runs when no router is
+  // registered), as config::RoutingPointConfig has it. `targetGroup`: the agent group it picks
+  // from ("" = none: calls wait for a router); `strategy`: how ("" = the router's default,
+  // "longest-idle"); `queueTimeout`: how long a call waits for an agent before its overflow
+  // (unset = the router's default, 0 = no limit).
+  std::string strategy;
+  std::string targetGroup;
+  std::optional<std::chrono::seconds> queueTimeout;
 
   bool operator==(const DnOptions&) const = default;
 };
