@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 
 #include "model/agent.h"
+#include "model/availability.h"
 #include "model/call.h"
 #include "model/change.h"
 #include "model/clock.h"
@@ -101,6 +102,9 @@ class CallModel {
   }
 
   // --- agent selection (routing) ---
+  // The router (one observer; nullptr = none). Not in ModelOptions: the router is built on the
+  // model, so it registers itself afterwards.
+  void setAvailabilityObserver(AvailabilityObserver* observer) { availability_ = observer; }
   // Available: logged in, Ready, DN in the configuration, DN device Idle (in service, endpoint
   // not busy, no call on it).
   bool isAvailable(const Agent& agent) const;
@@ -188,6 +192,9 @@ class CallModel {
   void forceLogout(Agent& agent, std::string_view reason);
   // After a party left `dn`: idle time restarts, pending removals complete.
   void dnCallEnded(std::string_view dn);
+  // Tells the availability observer when the agent on `dn` is available; the last step of a
+  // fact (the observer may call back into the model).
+  void notifyIfAvailable(std::string_view dn);
   void settleRemoval(std::string_view dn);
   void settleAgentRemoval(std::string_view agentId);
   void endCallIfEmpty(ConnId id);
@@ -229,6 +236,7 @@ class CallModel {
   const WallClock& clock_;
   ConnIdSource& connIds_;
   ChangeObserver* changes_;
+  AvailabilityObserver* availability_ = nullptr;
 
   StringMap<Dn> dns_;
   StringMap<Agent> agents_;

@@ -83,6 +83,7 @@ Status CallModel::agentLogin(const AgentLoginRequest& request) {
   }
   setIdleSince(*agent);
   emit(agentEvent("EventAgentLogin", *agent, request.referenceId));
+  notifyIfAvailable(dnName);
   return ok();
 }
 
@@ -112,6 +113,7 @@ Status CallModel::setReady(Agent& agent, const ReferenceId& ref) {
   if (agent.state != AgentState::Ready) setIdleSince(agent);
   setAgentState(agent, AgentState::Ready, {}, false);
   emit(agentEvent("EventAgentReady", agent, ref));
+  notifyIfAvailable(agent.dn);
   return ok();
 }
 
@@ -180,6 +182,8 @@ Status CallModel::endpointPresence(std::string_view dnName, EndpointPresence pre
     setAgentState(*agent, AgentState::Ready, {}, false);
     emit(agentEvent("EventAgentReady", *agent, nullptr));
   }
+  // Also a Ready agent whose DN came back in service.
+  notifyIfAvailable(dnName);
   return ok();
 }
 

@@ -160,6 +160,7 @@ Status CallModel::partyReleased(ConnId id, std::string_view dn, std::string_view
   endCallIfEmpty(id);
   if (configured) emit(std::move(event));
   dnCallEnded(name);
+  notifyIfAvailable(name);
   return ok();
 }
 
@@ -179,6 +180,7 @@ Status CallModel::callAbandoned(ConnId id, const ReferenceId& ref) {
   eraseCall(id);
   for (TEvent& event : events) emit(std::move(event));
   for (const std::string& dn : dns) dnCallEnded(dn);
+  for (const std::string& dn : dns) notifyIfAvailable(dn);
   return ok();
 }
 
@@ -201,7 +203,10 @@ Status CallModel::destinationBusy(ConnId id, std::string_view dn, const Referenc
   if (call->routedFrom != call->originDn) tell(call->routedFrom);
   endCallIfEmpty(id);
   for (TEvent& event : events) emit(std::move(event));
-  if (wasParty) dnCallEnded(busy);
+  if (wasParty) {
+    dnCallEnded(busy);
+    notifyIfAvailable(busy);
+  }
   return ok();
 }
 
@@ -245,6 +250,7 @@ Status CallModel::routeUsed(ConnId id, std::string_view rp, std::string_view tar
   endCallIfEmpty(id);
   emit(std::move(event));
   dnCallEnded(from);
+  notifyIfAvailable(from);
   return ok();
 }
 
@@ -266,6 +272,7 @@ Status CallModel::diverted(ConnId id, std::string_view fromDn, std::string_view 
   endCallIfEmpty(id);
   if (configured) emit(std::move(event));
   dnCallEnded(from);
+  notifyIfAvailable(from);
   return ok();
 }
 
@@ -280,6 +287,13 @@ void CallModel::dnCallEnded(std::string_view dnName) {
   // DESIGN.md "Agent availability": idle time counts from the end of the last call.
   if (Agent* agent = agentOn(*dn); agent != nullptr) setIdleSince(*agent);
   settleRemoval(dnName);
+}
+
+void CallModel::notifyIfAvailable(std::string_view dnName) {
+  if (availability_ == nullptr) return;
+  const Dn* dn = findDn(dnName);
+  const Agent* agent = dn == nullptr ? nullptr : findAgent(dn->agentId);
+  if (agent != nullptr && isAvailable(*agent)) availability_->onAgentAvailable(*agent);
 }
 
 void CallModel::settleRemoval(std::string_view dnName) {

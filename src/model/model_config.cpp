@@ -96,6 +96,16 @@ ApplyReport CallModel::apply(const ModelSpec& spec) {
     ++(findAgent(id) == nullptr ? report.agentsRemoved : report.agentsRemoving);
   }
   rebuildMailboxIndex();
+
+  // New group members or routing-point settings may serve calls already waiting. The ids are
+  // copied first: an observer may call back into the model.
+  if (availability_ != nullptr) {
+    std::vector<std::string> available;
+    for (const auto& [id, agent] : agents_) {
+      if (isAvailable(agent)) available.push_back(agent.dn);
+    }
+    for (const std::string& dn : available) notifyIfAvailable(dn);
+  }
   return report;
 }
 

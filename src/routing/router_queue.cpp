@@ -1,0 +1,121 @@
+#include <algorithm>
+
+#include "routing/router.h"
+
+// The default target of a routing point: strategy selection, the per-group FIFO queues, and
+// serving them when agents become available.
+
+namespace ccsip::routing {
+
+using model::ConnId;
+
+void Router::runDefault(ConnId id, RouteFailure noTarget) {
+  auto it = calls_.find(id);
+  if (it == calls_.end()) return;
+  Entry& entry = it->second;
+  const auto target = defaultTarget(entry.rp);
+  if (!target) {
+    fail(id, noTarget);
+    return;
+  }
+  entry.group = target->group->name;
+  entry.strategy = target->strategy;
+  // Straight to an agent only when nobody waits before this call (FIFO per group).
+  const bool othersWaiting = queues_.size(entry.group) > 0;
+  if (!othersWaiting) {
+    if (const model::Agent* agent = select(id, entry); agent != nullptr) {
+      deliver(id, *agent, RouteReason::Strategy);
+      return;
+    }
+  }
+  if (entry.recalled) {
+    queues_.pushFront(entry.group, id);
+  } else {
+    queues_.pushBack(entry.group, id);
+  }
+  entry.phase = RoutingPhase::Queued;
+  startTimer(id, entry, target->queueTimeout);
+  if (!model_.queued(id, entry.rp)) {
+    forget(id);  // the call is no longer on its routing point: nothing to queue
+    return;
+  }
+  // Normally nobody is eligible while calls wait; but a reservation may have just ended.
+  if (othersWaiting) dispatch({entry.group});
+}
+
+const model::Agent* Router::select(ConnId id, const Entry& entry) const {
+  const model::Group* group = model_.findGroup(entry.group);
+  if (group == nullptr || entry.strategy == nullptr) return nullptr;  // dropped by a reload
+  return entry.strategy->select(SelectionContext{model_, *group, id, *this});
+}
+
+bool Router::deliver(ConnId id, const model::Agent& agent, RouteReason reason) {
+  auto it = calls_.find(id);
+  if (it == calls_.end()) return false;
+  Entry& entry = it->second;
+  // Copies: `agent` lives in the model, which changes below.
+  const std::string agentId = agent.agentId;
+  const std::string dn = agent.dn;
+  queues_.remove(id);
+  cancelTimer(entry);
+  if (!model_.diverted(id, entry.rp, dn)) {
+    // The call left its routing point behind the router's back (ended without callEnded).
+    forget(id);
+    return false;
+  }
+  entry.phase = RoutingPhase::Delivering;
+  entry.targetDn = dn;
+  entry.recalled = false;
+  reserve(id, entry, agentId);
+  startTimer(id, entry, options_.reservationTimeout);
+  handler_.onRouteTo(id, dn, reason);
+  return true;
+}
+
+void Router::onAgentAvailable(const model::Agent& agent) {
+  if (queues_.size() == 0 || reserved_.contains(agent.agentId)) return;
+  std::vector<std::string> groups;
+  for (std::string& name : queues_.groups()) {
+    const model::Group* group = model_.findGroup(name);
+    if (group == nullptr) continue;
+    const auto& members = group->members;
+    if (std::find(members.begin(), members.end(), agent.agentId) != members.end()) {
+      groups.push_back(std::move(name));
+    }
+  }
+  dispatch(std::move(groups));
+}
+
+void Router::dispatch(std::vector<std::string> groups) {
+  // The group whose front call waits longest goes first, while any of them can be served.
+  // Every round removes a call from a queue or drops a group, so this ends.
+  while (true) {
+    std::erase_if(groups, [this](const std::string& group) { return queues_.size(group) == 0; });
+    if (groups.empty()) return;
+    auto best = std::min_element(
+        groups.begin(), groups.end(), [this](const std::string& a, const std::string& b) {
+          return queues_.rank(*queues_.front(a)) < queues_.rank(*queues_.front(b));
+        });
+    if (!dispatchFront(*best)) groups.erase(best);
+  }
+}
+
+bool Router::dispatchFront(std::string_view group) {
+  const auto front = queues_.front(group);
+  if (!front) return false;
+  const ConnId id = *front;
+  auto it = calls_.find(id);
+  if (it == calls_.end() || model_.findCall(id) == nullptr) {
+    forget(id);
+    queues_.remove(id);
+    return true;
+  }
+  // Strict FIFO: when the front call finds nobody, the calls behind it would not either
+  // (RoutingStrategy's contract).
+  const model::Agent* agent = select(id, it->second);
+  if (agent == nullptr) return false;
+  deliver(id, *agent, RouteReason::Queue);
+  return true;
+}
+
+}  // namespace ccsip::routing
