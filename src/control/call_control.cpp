@@ -1,0 +1,118 @@
+#include "control/call_control.h"
+
+#include <string>
+#include <utility>
+
+#include "control/trusted_source.h"
+
+namespace ccsip::control {
+
+namespace {
+
+// The From of the agent leg: the caller's name-addr as received, without its tag.
+std::string identityOf(const sip::NameAddr& from) {
+  std::string identity;
+  if (!from.displayName.empty()) {
+    identity += '"';
+    identity += from.displayName;
+    identity += "\" ";
+  }
+  identity += '<';
+  identity += from.uri.text;
+  identity += '>';
+  return identity;
+}
+
+}  // namespace
+
+CallControl::CallControl(const CallControlServices& services, CallControlOptions options)
+    : options_(std::move(options)), timers_(*services.timers), context_{*services.core,
+                                                                        *services.model,
+                                                                        *services.router,
+                                                                        *this,
+                                                                        *services.timers,
+                                                                        options_,
+                                                                        *this} {}
+
+CallControl::~CallControl() {
+  if (reapTimer_ != 0) timers_.cancel(reapTimer_);
+}
+
+sip::dialog::InviteSessionHandler* CallControl::onNewSession(
+    const std::shared_ptr<sip::dialog::InviteSession>& session, const sip::Message& invite) {
+  // Calls to routing points come from the switch only (the seed: Asterisk's dialplan sends them).
+  const auto source = sourceOf(invite);
+  if (!source || !isTrusted(*source, options_.trustedSources)) {
+    session->reject(403);
+    return nullptr;
+  }
+  const std::string routingPoint(invite.requestUri().user);
+  const model::Dn* dn = context_.model.findDn(routingPoint);
+  if (dn == nullptr || dn->type != model::DnType::RoutingPoint) {
+    session->reject(404);
+    return nullptr;
+  }
+  if (invite.body().empty()) {
+    // A late-offer INVITE from the switch is not handled yet (the agent leg needs an offer).
+    session->reject(488);
+    return nullptr;
+  }
+  model::NewCall newCall;
+  newCall.type = model::CallType::Inbound;
+  newCall.originDn = invite.from().uri.user.empty() ? std::string("anonymous")
+                                                    : std::string(invite.from().uri.user);
+  newCall.dialledDn = routingPoint;
+  const auto created = context_.model.callCreated(newCall);
+  if (!created.ok()) {
+    session->reject(500);
+    return nullptr;
+  }
+  const model::ConnId id = *created;
+  if (!context_.model.routeRequest(id, routingPoint).ok()) {
+    (void)context_.model.callAbandoned(id);
+    session->reject(500);
+    return nullptr;
+  }
+  InboundCallSpec spec{id, routingPoint, newCall.originDn, identityOf(invite.from())};
+  auto call = std::make_unique<InboundCall>(context_, std::move(spec), session);
+  InboundCall& stored = *call;
+  calls_[id] = std::move(call);
+  return &stored.callerHandler();
+}
+
+bool CallControl::routeTo(model::ConnId id, const RouteTarget& target) {
+  InboundCall* call = find(id);
+  return call != nullptr && call->routeTo(target);
+}
+
+bool CallControl::routeFailed(model::ConnId id, int status) {
+  InboundCall* call = find(id);
+  return call != nullptr && call->routeFailed(status);
+}
+
+InboundCall* CallControl::find(model::ConnId id) {
+  auto it = calls_.find(id);
+  return it == calls_.end() ? nullptr : it->second.get();
+}
+
+void CallControl::onCallFinished(InboundCall& call) {
+  // Freed from a timer: a session callback of this call is still on the stack.
+  finished_.push_back(call.connId());
+  if (reapTimer_ == 0) {
+    reapTimer_ = timers_.schedule(util::Duration{0}, [this] {
+      reapTimer_ = 0;
+      reap();
+    });
+  }
+}
+
+void CallControl::reap() {
+  std::vector<model::ConnId> finished = std::move(finished_);
+  finished_.clear();
+  for (model::ConnId id : finished) {
+    auto it = calls_.find(id);
+    if (it != calls_.end() && it->second->finished()) calls_.erase(it);
+  }
+}
+
+}  // namespace ccsip::control

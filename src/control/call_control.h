@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "control/control_options.h"
+#include "control/inbound_call.h"
+#include "control/route_decider.h"
+#include "model/model.h"
+#include "sip/dialog/invite_session.h"
+#include "sip/dialog/user_agent_core.h"
+#include "util/timer_service.h"
+
+namespace ccsip::control {
+
+// What CallControl works with; each must outlive it.
+struct CallControlServices {
+  sip::dialog::UserAgentCore* core = nullptr;
+  model::CallModel* model = nullptr;
+  RouteDecider* router = nullptr;
+  util::TimerService* timers = nullptr;
+};
+
+// The call flows over the UA core (DESIGN.md "Call flows"). Today: inbound calls from the switch
+// to routing points, delivered to agents as a B2BUA (InboundCall). Install it as the core's
+// UserAgentCoreOptions::sessions.
+//   - INVITE from a source not in options.trustedSources: 403;
+//   - Request-URI user not a routing point of the model: 404; INVITE without offer: 488;
+//   - else callCreated + routeRequest, and the RouteDecider decides through RouteCallback.
+class CallControl final : public sip::dialog::IncomingSessionHandler,
+                          public RouteCallback,
+                          private InboundCallOwner {
+ public:
+  CallControl(const CallControlServices& services, CallControlOptions options);
+  ~CallControl() override;
+  CallControl(const CallControl&) = delete;
+  CallControl& operator=(const CallControl&) = delete;
+
+  // --- sip::dialog::IncomingSessionHandler
+  sip::dialog::InviteSessionHandler* onNewSession(
+      const std::shared_ptr<sip::dialog::InviteSession>& session,
+      const sip::Message& invite) override;
+
+  // --- RouteCallback
+  bool routeTo(model::ConnId id, const RouteTarget& target) override;
+  bool routeFailed(model::ConnId id, int status) override;
+
+  // Calls not yet freed (leak checks, metrics).
+  std::size_t callCount() const { return calls_.size(); }
+
+ private:
+  void onCallFinished(InboundCall& call) override;
+  void reap();
+  InboundCall* find(model::ConnId id);
+
+  CallControlOptions options_;
+  util::TimerService& timers_;
+  CallContext context_;
+  std::unordered_map<model::ConnId, std::unique_ptr<InboundCall>> calls_;
+  std::vector<model::ConnId> finished_;
+  util::TimerId reapTimer_ = 0;
+};
+
+}  // namespace ccsip::control
