@@ -11,7 +11,11 @@ namespace ccsip::app {
 std::string formatPortFile(const std::vector<BoundPort>& ports) {
   std::string out;
   for (const auto& port : ports) {
-    out += port.kind == sip::transport::TransportKind::Udp ? "udp " : "tcp ";
+    if (!port.service.empty()) {
+      out += port.service + ' ';
+    } else {
+      out += port.kind == sip::transport::TransportKind::Udp ? "udp " : "tcp ";
+    }
     out += port.address.ip.to_string();
     out += ' ';
     out += std::to_string(port.address.port);

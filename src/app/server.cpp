@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/sip_options.h"
+#include "model/spec_from_config.h"
 
 namespace ccsip::app {
 
@@ -16,6 +17,85 @@ sip::txn::TransactionLayerOptions layerOptions(const config::Config& config,
   options.timers = timerOptions(config.sip.timers);
   options.validator = &validator;
   return options;
+}
+
+cti::CtiOptions ctiOptions(const config::CtiConfig& config) {
+  cti::CtiOptions options;
+  for (const auto& application : config.applications) {
+    options.applicationTokens.push_back(application.token);
+  }
+  options.openSessionTimeout = config.openSessionTimeout;
+  options.maxClients = config.maxClients;
+  options.limits.maxQueueMessages = config.maxQueue;
+  return options;
+}
+
+model::ModelOptions modelOptions(model::EventSink& sink, const model::WallClock& clock,
+                                 model::ConnIdSource& connIds) {
+  model::ModelOptions options;
+  options.sink = &sink;
+  options.clock = &clock;
+  options.connIds = &connIds;
+  return options;
+}
+
+routing::RouterOptions routerOptions(model::CallModel& model, util::TimerService& timers,
+                                     routing::RouterPresence& presence,
+                                     routing::RoutingHandler& handler) {
+  routing::RouterOptions options;
+  options.model = &model;
+  options.timers = &timers;
+  options.presence = &presence;
+  options.handler = &handler;
+  return options;
+}
+
+// The switch section as call-control options. Trusted blocks become addresses trusted on any
+// port: a single address (/32, /128) is exact; control matches addresses, not blocks, so a
+// wider block is only logged (list its hosts instead).
+control::CallControlOptions callControlOptions(const config::Config& config) {
+  control::CallControlOptions options;
+  options.noAnswerTimeout = config.options.noAnswerTimeout;
+  if (!config.pbx) return options;
+  const config::SwitchConfig& pbx = *config.pbx;
+  options.switchHost = pbx.address.to_string();
+  options.switchPort = pbx.port;
+  // The switch itself always sends its calls from its own address.
+  options.trustedSources.push_back(sip::transport::Address{pbx.address, 0});
+  for (const config::IpNetwork& network : pbx.trusted) {
+    const unsigned full = network.address.is_v6() ? 128U : 32U;
+    if (network.prefixLength != full) {
+      spdlog::warn("switch.trusted {}: only single addresses are supported, ignored",
+                   config::toString(network));
+      continue;
+    }
+    options.trustedSources.push_back(sip::transport::Address{network.address, 0});
+  }
+  return options;
+}
+
+// A bound, listening TCP acceptor for a `cti` / `http` listen entry.
+util::Result<boost::asio::ip::tcp::acceptor> tcpAcceptor(boost::asio::io_context& io,
+                                                         const config::TcpListenConfig& listen) {
+  using boost::asio::ip::tcp;
+  boost::system::error_code error;
+  tcp::acceptor acceptor(io);
+  const tcp::endpoint endpoint(listen.address, listen.port);
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(tcp::acceptor::max_listen_connections, error);
+  if (error) {
+    return util::makeError(0, "cannot listen on " + listen.address.to_string() + ":" +
+                                  std::to_string(listen.port) + ": " + error.message());
+  }
+  return acceptor;
+}
+
+BoundPort boundTcp(const boost::asio::ip::tcp::endpoint& endpoint, std::string service) {
+  return BoundPort{sip::transport::TransportKind::Tcp,
+                   sip::transport::Address{endpoint.address(), endpoint.port()},
+                   std::move(service)};
 }
 
 // How an address appears as a URI host: IPv6 in brackets (RFC 3261 25.1 IPv6reference).
@@ -34,14 +114,36 @@ Server::Server(boost::asio::io_context& io, const config::Config& config)
       credentials_(config_.extensions),
       locations_(timers_, locationOptions(config_.registrar)),
       nonces_(timers_, nonceOptions(config_.registrar)),
-      optionsResponder_(optionsResponderOptions(config_)) {
+      optionsResponder_(optionsResponderOptions(config_)),
+      connIds_(model::ConnIdGenerator::fromSystem()),
+      ctiCore_(model_),
+      cti_(cti::CtiServerServices{timers_, ctiCore_, ctiCore_}, ctiOptions(config_.cti)),
+      model_(modelOptions(cti_, clock_, connIds_)),
+      callRouter_(routerOptions(model_, timers_, ctiCore_, routeAdapter_)),
+      sipMetrics_(transport_, layer_),
+      modelMetrics_(model_),
+      admin_(config_, model_),
+      ctiMetrics_(cti_) {
   layer_.setTransport(transport_);
   transport_.setSink(&layer_);
+  routeAdapter_.setRouter(&callRouter_);
+  ctiCore_.setRouter(&callRouter_);
+  ctiCore_.setServer(&cti_);
+  const model::ApplyReport report = model_.apply(model::specFromConfig(config_));
+  for (const auto& warning : report.warnings) spdlog::warn("call model: {}", warning);
+  metrics_.addSource(sipMetrics_);
+  metrics_.addSource(modelMetrics_);
+  metrics_.addSource(ctiMetrics_);
 }
 
 Server::~Server() {
   // The transport delivers into the layer: detach it before the members go.
   transport_.setSink(nullptr);
+  // Calls end before the router and the model they report to.
+  sessionGate_.setTarget(nullptr);
+  callControl_.reset();
+  cti_.close();
+  if (http_) http_->close();
 }
 
 util::Result<std::vector<BoundPort>> Server::start() {
@@ -54,7 +156,7 @@ util::Result<std::vector<BoundPort>> Server::start() {
                                     std::to_string(listen.port) + ": " + address.error().message);
     }
     for (auto kind : listen.transports) {
-      bound.push_back(BoundPort{kind, *address});
+      bound.push_back(BoundPort{kind, *address, {}});
       spdlog::debug("bound {} {}", sip::transport::transportName(kind),
                     sip::transport::toString(*address));
     }
@@ -78,8 +180,39 @@ util::Result<std::vector<BoundPort>> Server::start() {
   core.userAgent = config_.sip.userAgent;
   core.allow = kAllowedMethods;
   core.requests = router_.get();
+  core.sessions = &sessionGate_;
   core_ = std::make_unique<sip::dialog::UserAgentCore>(layer_, timers_, std::move(core));
   layer_.setTransactionUser(*core_);
+
+  // Calls come from the switch (DESIGN.md "Call flows"): without one, INVITEs keep their 480
+  // (RFC 3261 21.4.18) instead of a 403 for an untrusted source.
+  if (config_.pbx) {
+    control::CallControlServices services;
+    services.core = core_.get();
+    services.model = &model_;
+    services.router = &routeAdapter_;
+    services.timers = &timers_;
+    callControl_ = std::make_unique<control::CallControl>(services, callControlOptions(config_));
+    sessionGate_.setTarget(callControl_.get());
+  }
+
+  if (config_.cti.listen) {
+    auto acceptor = tcpAcceptor(io_, *config_.cti.listen);
+    if (!acceptor) return acceptor.error();
+    bound.push_back(boundTcp(acceptor->local_endpoint(), "cti"));
+    cti_.adoptTcp(std::move(*acceptor));
+  }
+  if (config_.http.listen) {
+    auto acceptor = tcpAcceptor(io_, *config_.http.listen);
+    if (!acceptor) return acceptor.error();
+    bound.push_back(boundTcp(acceptor->local_endpoint(), "http"));
+    http::HttpOptions options;
+    options.webRoot = config_.http.webRoot;
+    http_ = std::make_unique<http::HttpServer>(http::HttpServerServices{&metrics_, &admin_, &cti_},
+                                               std::move(options));
+    metrics_.addSource(*http_);
+    http_->adopt(std::move(*acceptor));
+  }
 
   spdlog::info("domain {}, realm {}, {} extension(s)", config_.sip.domain, config_.registrar.realm,
                credentials_.size());
@@ -88,6 +221,8 @@ util::Result<std::vector<BoundPort>> Server::start() {
 
 void Server::stop() {
   transport_.close();
+  cti_.close();
+  if (http_) http_->close();
 }
 
 }  // namespace ccsip::app

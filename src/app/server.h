@@ -5,10 +5,22 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "app/app_sources.h"
+#include "app/cti_core.h"
 #include "app/port_file.h"
 #include "app/request_router.h"
+#include "app/route_adapter.h"
 #include "config/config.h"
 #include "config/extension_credentials.h"
+#include "control/call_control.h"
+#include "cti/cti_server.h"
+#include "http/cti_metrics.h"
+#include "http/http_server.h"
+#include "http/metrics.h"
+#include "model/clock.h"
+#include "model/conn_id.h"
+#include "model/model.h"
+#include "routing/router.h"
 #include "sip/dialog/location_table.h"
 #include "sip/dialog/nonce_manager.h"
 #include "sip/dialog/options_responder.h"
@@ -27,7 +39,11 @@ namespace ccsip::app {
 //     -> TransactionLayer (RFC 3261 17), with PolicyRequestValidator (RFC 3261 8.2 checks)
 //       -> UserAgentCore (dialogs; INVITE answered 480 until the call model lands)
 //         -> RequestRouter -> Registrar (+ LocationTable, NonceManager, the extensions'
-//            credentials) and OptionsResponder.
+//            credentials) and OptionsResponder;
+//         -> CallControl (INVITEs from the switch to routing points, B2BUA to the agents)
+//            -> RouteAdapter -> Router (embedded strategies, queues, RouteCall).
+// The CallModel (built from the configuration) reports every TEvent to the CtiServer (TCP
+// listener of `cti`, WebSocket /cti of the `http` listener); CtiCore carries out the requests.
 class Server {
  public:
   Server(boost::asio::io_context& io, const config::Config& config);
@@ -40,6 +56,9 @@ class Server {
   // Stops listening and closes every connection; the io_context may then be stopped.
   void stop();
 
+  // The call model (tests, admin).
+  const model::CallModel& model() const { return model_; }
+
  private:
   boost::asio::io_context& io_;
   config::Config config_;
@@ -51,6 +70,23 @@ class Server {
   sip::dialog::LocationTable locations_;
   sip::dialog::NonceManager nonces_;
   sip::dialog::OptionsResponder optionsResponder_;
+  // The call model and the layers above it. Declaration order is construction order: each
+  // member only stores references to the ones it is wired with (setters close the cycles).
+  model::SystemWallClock clock_;
+  model::ConnIdGenerator connIds_;
+  RouteAdapter routeAdapter_;
+  CtiCore ctiCore_;
+  cti::CtiServer cti_;
+  model::CallModel model_;
+  routing::Router callRouter_;
+  SessionGate sessionGate_;
+  std::unique_ptr<control::CallControl> callControl_;
+  http::MetricsRegistry metrics_;
+  SipMetrics sipMetrics_;
+  ModelMetrics modelMetrics_;
+  ModelAdmin admin_;
+  http::CtiMetrics ctiMetrics_;
+  std::unique_ptr<http::HttpServer> http_;
   // Built by start(), once the bound addresses (Contact, the registrar's local hosts) are known.
   std::unique_ptr<sip::dialog::Registrar> registrar_;
   std::unique_ptr<RequestRouter> router_;

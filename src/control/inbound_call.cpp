@@ -90,7 +90,8 @@ void InboundCall::onCallerOffer(InviteSession&, const Body& offer) {
 bool InboundCall::routeTo(const RouteTarget& target) {
   if (phase_ != Phase::Routing || target.dn.empty()) return false;
   const model::Status status =
-      target.byStrategy
+      target.reported ? model::ok()
+      : target.byStrategy
           ? context_.model.diverted(spec_.connId, spec_.routingPoint, target.dn, target.referenceId)
           : context_.model.routeUsed(spec_.connId, spec_.routingPoint, target.dn,
                                      target.referenceId);
@@ -149,6 +150,7 @@ void InboundCall::onAgentProvisional(const sip::Message& response) {
   if (!agentRinging_) {
     agentRinging_ = true;
     (void)context_.model.partyRinging(spec_.connId, agentDn_);
+    context_.router.onDelivered(spec_.connId);
   }
 }
 

@@ -16,6 +16,9 @@ struct RouteTarget {
   // True when the embedded strategy chose the target (EventDiverted), false for a router's
   // RouteCall (EventRouteUsed).
   bool byStrategy = false;
+  // True when the decider already reported the move to the model (the embedded router reports
+  // EventDiverted / EventRouteUsed itself): control must not report it again.
+  bool reported = false;
 };
 
 enum class DeliveryFailureKind : std::uint8_t {
@@ -54,6 +57,8 @@ class RouteDecider {
   // waits for another routeTo (re-route, overflow) or routeFailed.
   virtual void onDeliveryFailed(model::ConnId id, std::string_view rpDn,
                                 const DeliveryFailure& failure, RouteCallback& callback) = 0;
+  // The target DN is ringing (the model has partyRinging): the delivery succeeded.
+  virtual void onDelivered(model::ConnId /*id*/) {}
   // The call ended (caller hung up, answered call released, route failed): forget it.
   virtual void onCallEnded(model::ConnId id) = 0;
 };

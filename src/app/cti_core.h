@@ -1,0 +1,56 @@
+#pragma once
+
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "cti/cti_server.h"
+#include "cti/dn_directory.h"
+#include "cti/request_handler.h"
+#include "model/model.h"
+#include "routing/router.h"
+#include "routing/routing_handler.h"
+
+namespace ccsip::app {
+
+// The CTI requests the call model and the router carry out today (docs/protocol.md): agent
+// state, RouteCall, user data, user events and queries. Every other request of the protocol is
+// answered EventError NotSupported (90). Also the CTI server's DnDirectory (the model's DNs)
+// and the router's RouterPresence (a client registered on the routing point).
+class CtiCore final : public cti::RequestHandler,
+                      public cti::DnDirectory,
+                      public routing::RouterPresence {
+ public:
+  explicit CtiCore(model::CallModel& model) : model_(model) {}
+  CtiCore(const CtiCore&) = delete;
+  CtiCore& operator=(const CtiCore&) = delete;
+
+  // Both are built after the core (they need it); until set, requests are not served.
+  void setRouter(routing::Router* router) { router_ = router; }
+  void setServer(cti::CtiServer* server) { server_ = server; }
+
+  // --- cti::RequestHandler
+  model::Status onRequest(cti::ClientId client, const boost::json::object& request) override;
+  void onClientClosed(cti::ClientId client) override;
+
+  // --- cti::DnDirectory
+  bool hasDn(std::string_view dn) const override { return model_.findDn(dn) != nullptr; }
+
+  // --- routing::RouterPresence
+  bool hasRouter(std::string_view routingPointDn) const override {
+    return server_ != nullptr && server_->isRegistered(routingPointDn);
+  }
+
+ private:
+  model::Status agentRequest(std::string_view name, const boost::json::object& request);
+  model::Status callRequest(cti::ClientId client, std::string_view name,
+                            const boost::json::object& request);
+  model::Status query(cti::ClientId client, std::string_view name,
+                      const boost::json::object& request);
+
+  model::CallModel& model_;
+  routing::Router* router_ = nullptr;
+  cti::CtiServer* server_ = nullptr;
+};
+
+}  // namespace ccsip::app
