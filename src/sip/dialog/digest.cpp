@@ -6,6 +6,8 @@
 #include <array>
 #include <random>
 
+#include "sip/syntax.h"
+
 namespace ccsip::sip::dialog {
 namespace {
 
@@ -30,25 +32,8 @@ std::string toLower(std::string_view s) {
   return out;
 }
 
-// RFC 3261 25.1 token characters.
-bool isTokenChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '-':
-    case '.':
-    case '!':
-    case '%':
-    case '*':
-    case '_':
-    case '+':
-    case '`':
-    case '\'':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
+// RFC 3261 25.1 token characters: the parser's own character table.
+using syntax::isTokenChar;
 
 // LWS after unfolding is SP / HTAB; CR and LF are tolerated in case a caller hands a raw value.
 bool isLws(char c) {
