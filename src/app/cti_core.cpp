@@ -1,5 +1,6 @@
 #include "app/cti_core.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,7 @@ model::Status CtiCore::callRequest(cti::ClientId, std::string_view name,
   if (name == "DistributeUserEvent") {
     return model_.distributeUserEvent(dn, objectField(request, "userData"), ref);
   }
+  if (auto status = partyRequest(name, request)) return std::move(*status);
   const bool known = name == "RouteCall" || name == "AttachUserData" || name == "UpdateUserData" ||
                      name == "DeleteUserData";
   if (!known) {
@@ -126,6 +128,26 @@ model::Status CtiCore::callRequest(cti::ClientId, std::string_view name,
     }
   }
   return model_.deleteUserData(*id, dn, keys, ref);
+}
+
+std::optional<model::Status> CtiCore::partyRequest(std::string_view name,
+                                                   const json::object& request) {
+  using Operation = model::Status (control::CallControl::*)(const control::PartyRequest&);
+  Operation operation = nullptr;
+  if (name == "ReleaseCall") operation = &control::CallControl::releaseCall;
+  if (name == "ClearCall") operation = &control::CallControl::clearCall;
+  if (name == "HoldCall") operation = &control::CallControl::holdCall;
+  if (name == "RetrieveCall") operation = &control::CallControl::retrieveCall;
+  if (name == "AnswerCall") operation = &control::CallControl::answerCall;
+  if (operation == nullptr) return std::nullopt;
+  if (control_ == nullptr) {
+    return model::makeError(model::ErrorCode::NotSupported,
+                            std::string(name) + ": no call control (no switch configured)");
+  }
+  auto id = connIdOf(request);
+  if (!id) return model::Status(id.error());
+  control::PartyRequest party{*id, stringField(request, "thisDN"), referenceOf(request)};
+  return (control_->*operation)(party);
 }
 
 model::Status CtiCore::query(cti::ClientId client, std::string_view name,

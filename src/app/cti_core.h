@@ -1,9 +1,11 @@
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include <boost/json/object.hpp>
 
+#include "control/call_control.h"
 #include "cti/cti_server.h"
 #include "cti/dn_directory.h"
 #include "cti/request_handler.h"
@@ -28,6 +30,8 @@ class CtiCore final : public cti::RequestHandler,
   // Both are built after the core (they need it); until set, requests are not served.
   void setRouter(routing::Router* router) { router_ = router; }
   void setServer(cti::CtiServer* server) { server_ = server; }
+  // The call flows; nullptr while none is configured (call requests answer NotSupported).
+  void setCallControl(control::CallControl* control) { control_ = control; }
 
   // --- cti::RequestHandler
   model::Status onRequest(cti::ClientId client, const boost::json::object& request) override;
@@ -47,10 +51,15 @@ class CtiCore final : public cti::RequestHandler,
                             const boost::json::object& request);
   model::Status query(cti::ClientId client, std::string_view name,
                       const boost::json::object& request);
+  // ReleaseCall, ClearCall, HoldCall, RetrieveCall, AnswerCall: handed to the call's flow.
+  // nullopt when `name` is none of them.
+  std::optional<model::Status> partyRequest(std::string_view name,
+                                            const boost::json::object& request);
 
   model::CallModel& model_;
   routing::Router* router_ = nullptr;
   cti::CtiServer* server_ = nullptr;
+  control::CallControl* control_ = nullptr;
 };
 
 }  // namespace ccsip::app

@@ -141,6 +141,7 @@ Server::~Server() {
   transport_.setSink(nullptr);
   // Calls end before the router and the model they report to.
   sessionGate_.setTarget(nullptr);
+  ctiCore_.setCallControl(nullptr);
   callControl_.reset();
   cti_.close();
   if (http_) http_->close();
@@ -194,6 +195,7 @@ util::Result<std::vector<BoundPort>> Server::start() {
     services.timers = &timers_;
     callControl_ = std::make_unique<control::CallControl>(services, callControlOptions(config_));
     sessionGate_.setTarget(callControl_.get());
+    ctiCore_.setCallControl(callControl_.get());
   }
 
   if (config_.cti.listen) {

@@ -81,21 +81,63 @@ sip::dialog::InviteSessionHandler* CallControl::onNewSession(
 }
 
 bool CallControl::routeTo(model::ConnId id, const RouteTarget& target) {
-  InboundCall* call = find(id);
+  InboundCall* call = findInbound(id);
   return call != nullptr && call->routeTo(target);
 }
 
 bool CallControl::routeFailed(model::ConnId id, int status) {
-  InboundCall* call = find(id);
+  InboundCall* call = findInbound(id);
   return call != nullptr && call->routeFailed(status);
 }
 
-InboundCall* CallControl::find(model::ConnId id) {
+ControlledCall* CallControl::find(model::ConnId id) {
   auto it = calls_.find(id);
   return it == calls_.end() ? nullptr : it->second.get();
 }
 
-void CallControl::onCallFinished(InboundCall& call) {
+InboundCall* CallControl::findInbound(model::ConnId id) {
+  // Only calls to routing points are routed; a RouteCallback for another kind is stale.
+  return dynamic_cast<InboundCall*>(find(id));
+}
+
+util::Result<ControlledCall*> CallControl::callFor(const PartyRequest& request) {
+  if (auto status = context_.model.checkParty(request.connId, request.dn); !status.ok()) {
+    return status.error();
+  }
+  ControlledCall* call = find(request.connId);
+  if (call == nullptr || call->finished()) {
+    // In the model but not (any more) in the signalling: the call is ending.
+    return model::makeError(model::ErrorCode::UnknownCall, request.connId.str());
+  }
+  return call;
+}
+
+model::Status CallControl::releaseCall(const PartyRequest& request) {
+  auto call = callFor(request);
+  return call ? (*call)->release(request) : model::Status(call.error());
+}
+
+model::Status CallControl::clearCall(const PartyRequest& request) {
+  auto call = callFor(request);
+  return call ? (*call)->clear(request) : model::Status(call.error());
+}
+
+model::Status CallControl::holdCall(const PartyRequest& request) {
+  auto call = callFor(request);
+  return call ? (*call)->hold(request) : model::Status(call.error());
+}
+
+model::Status CallControl::retrieveCall(const PartyRequest& request) {
+  auto call = callFor(request);
+  return call ? (*call)->retrieve(request) : model::Status(call.error());
+}
+
+model::Status CallControl::answerCall(const PartyRequest& request) {
+  auto call = callFor(request);
+  return call ? (*call)->answer(request) : model::Status(call.error());
+}
+
+void CallControl::onCallFinished(ControlledCall& call) {
   // Freed from a timer: a session callback of this call is still on the stack.
   finished_.push_back(call.connId());
   if (reapTimer_ == 0) {

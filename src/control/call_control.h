@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "control/control_options.h"
+#include "control/controlled_call.h"
 #include "control/inbound_call.h"
 #include "control/route_decider.h"
 #include "model/model.h"
@@ -31,7 +32,7 @@ struct CallControlServices {
 //   - else callCreated + routeRequest, and the RouteDecider decides through RouteCallback.
 class CallControl final : public sip::dialog::IncomingSessionHandler,
                           public RouteCallback,
-                          private InboundCallOwner {
+                          private CallOwner {
  public:
   CallControl(const CallControlServices& services, CallControlOptions options);
   ~CallControl() override;
@@ -47,18 +48,29 @@ class CallControl final : public sip::dialog::IncomingSessionHandler,
   bool routeTo(model::ConnId id, const RouteTarget& target) override;
   bool routeFailed(model::ConnId id, int status) override;
 
+  // --- third-party call control (CTI requests on a call). The model checks that thisDN is a
+  // party of the call (EventError 57 / 58 otherwise), then the call's flow carries it out.
+  model::Status releaseCall(const PartyRequest& request);
+  model::Status clearCall(const PartyRequest& request);
+  model::Status holdCall(const PartyRequest& request);
+  model::Status retrieveCall(const PartyRequest& request);
+  model::Status answerCall(const PartyRequest& request);
+
   // Calls not yet freed (leak checks, metrics).
   std::size_t callCount() const { return calls_.size(); }
 
  private:
-  void onCallFinished(InboundCall& call) override;
+  void onCallFinished(ControlledCall& call) override;
   void reap();
-  InboundCall* find(model::ConnId id);
+  ControlledCall* find(model::ConnId id);
+  InboundCall* findInbound(model::ConnId id);
+  // The call `request` names, once the model has checked the party; else the model's error.
+  util::Result<ControlledCall*> callFor(const PartyRequest& request);
 
   CallControlOptions options_;
   util::TimerService& timers_;
   CallContext context_;
-  std::unordered_map<model::ConnId, std::unique_ptr<InboundCall>> calls_;
+  std::unordered_map<model::ConnId, std::unique_ptr<ControlledCall>> calls_;
   std::vector<model::ConnId> finished_;
   util::TimerId reapTimer_ = 0;
 };

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "control/control_options.h"
+#include "control/controlled_call.h"
 #include "control/route_decider.h"
 #include "model/model.h"
 #include "sip/dialog/invite_session.h"
@@ -12,16 +13,6 @@
 #include "util/timer_service.h"
 
 namespace ccsip::control {
-
-class InboundCall;
-
-// Told when a call has nothing left to do (both legs terminated, model updated): it may then be
-// destroyed, but not from inside this call (a session callback is still on the stack).
-class InboundCallOwner {
- public:
-  virtual ~InboundCallOwner() = default;
-  virtual void onCallFinished(InboundCall& call) = 0;
-};
 
 // What every call of a CallControl shares.
 struct CallContext {
@@ -31,7 +22,7 @@ struct CallContext {
   RouteCallback& callback;  // handed to the router
   util::TimerService& timers;
   const CallControlOptions& options;
-  InboundCallOwner& owner;
+  CallOwner& owner;
 };
 
 // Who the caller is and what it called, from its INVITE.
@@ -47,17 +38,17 @@ struct InboundCallSpec {
 // switch for the agent DN), one ConnId. The agent leg gets the caller's offer (early offer: the
 // caller is not answered yet); its answer goes into the caller's 2xx. The SIP legs report facts
 // to the model, which decides the TEvents.
-class InboundCall final {
+class InboundCall final : public ControlledCall {
  public:
   InboundCall(CallContext& context, InboundCallSpec spec,
               std::shared_ptr<sip::dialog::InviteSession> caller);
-  ~InboundCall();
+  ~InboundCall() override;
   InboundCall(const InboundCall&) = delete;
   InboundCall& operator=(const InboundCall&) = delete;
 
-  model::ConnId connId() const { return spec_.connId; }
+  model::ConnId connId() const override { return spec_.connId; }
   sip::dialog::InviteSessionHandler& callerHandler() { return callerLeg_; }
-  bool finished() const { return phase_ == Phase::Ended && liveLegs_ == 0; }
+  bool finished() const override { return phase_ == Phase::Ended && liveLegs_ == 0; }
 
   // RouteCallback, forwarded by CallControl.
   bool routeTo(const RouteTarget& target);

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <string>
+
+#include "model/conn_id.h"
+#include "model/error_codes.h"
+#include "model/model.h"
+
+namespace ccsip::control {
+
+// A third-party call-control request on one party of a call (CTI ReleaseCall, HoldCall, ...):
+// `dn` is the request's thisDN, already checked by CallControl to be a party of the call.
+struct PartyRequest {
+  model::ConnId connId;
+  std::string dn;
+  model::ReferenceId referenceId;
+};
+
+// One call that CallControl owns, whatever its flow (routed inbound, MakeCall, internal): what
+// CallControl needs to free it and to hand it the CTI requests of DESIGN.md "CTI protocol".
+// Every request defaults to NotSupported so a call kind answers exactly the requests its flow
+// carries out, and the desktop gets a clear EventError for the others.
+class ControlledCall {
+ public:
+  virtual ~ControlledCall() = default;
+
+  virtual model::ConnId connId() const = 0;
+  // Nothing left to do (legs terminated, model told): CallControl may free it.
+  virtual bool finished() const = 0;
+
+  // ReleaseCall: the party leaves; in a two-party call that ends the call.
+  virtual model::Status release(const PartyRequest& /*request*/) { return unsupported("ReleaseCall"); }
+  // ClearCall: every party is released.
+  virtual model::Status clear(const PartyRequest& /*request*/) { return unsupported("ClearCall"); }
+  // HoldCall / RetrieveCall: DESIGN.md "Hold / Retrieve" (re-INVITE sendonly / sendrecv).
+  virtual model::Status hold(const PartyRequest& /*request*/) { return unsupported("HoldCall"); }
+  virtual model::Status retrieve(const PartyRequest& /*request*/) {
+    return unsupported("RetrieveCall");
+  }
+  // AnswerCall: only where the ringing phone can be answered remotely.
+  virtual model::Status answer(const PartyRequest& /*request*/) { return unsupported("AnswerCall"); }
+
+ protected:
+  static model::Status unsupported(std::string_view request) {
+    return model::makeError(model::ErrorCode::NotSupported,
+                            std::string(request) + " is not supported on this call");
+  }
+};
+
+// Told when a call has nothing left to do: it may then be destroyed, but not from inside this
+// call (a session callback is still on the stack).
+class CallOwner {
+ public:
+  virtual ~CallOwner() = default;
+  virtual void onCallFinished(ControlledCall& call) = 0;
+};
+
+}  // namespace ccsip::control
