@@ -50,9 +50,8 @@ routing::RouterOptions routerOptions(model::CallModel& model, util::TimerService
   return options;
 }
 
-// The switch section as call-control options. Trusted blocks become addresses trusted on any
-// port: a single address (/32, /128) is exact; control matches addresses, not blocks, so a
-// wider block is only logged (list its hosts instead).
+// The switch section as call-control options: the switch's own address and every
+// switch.trusted block are trusted on any port.
 control::CallControlOptions callControlOptions(const config::Config& config) {
   control::CallControlOptions options;
   options.noAnswerTimeout = config.options.noAnswerTimeout;
@@ -60,17 +59,8 @@ control::CallControlOptions callControlOptions(const config::Config& config) {
   const config::SwitchConfig& pbx = *config.pbx;
   options.switchHost = pbx.address.to_string();
   options.switchPort = pbx.port;
-  // The switch itself always sends its calls from its own address.
   options.trustedSources.push_back(sip::transport::Address{pbx.address, 0});
-  for (const config::IpNetwork& network : pbx.trusted) {
-    const unsigned full = network.address.is_v6() ? 128U : 32U;
-    if (network.prefixLength != full) {
-      spdlog::warn("switch.trusted {}: only single addresses are supported, ignored",
-                   config::toString(network));
-      continue;
-    }
-    options.trustedSources.push_back(sip::transport::Address{network.address, 0});
-  }
+  options.trustedNetworks = pbx.trusted;
   return options;
 }
 

@@ -42,7 +42,8 @@ sip::dialog::InviteSessionHandler* CallControl::onNewSession(
     const std::shared_ptr<sip::dialog::InviteSession>& session, const sip::Message& invite) {
   // Calls to routing points come from the switch only (the seed: Asterisk's dialplan sends them).
   const auto source = sourceOf(invite);
-  if (!source || !isTrusted(*source, options_.trustedSources)) {
+  if (!source || !(isTrusted(*source, options_.trustedSources) ||
+                   isTrusted(*source, options_.trustedNetworks))) {
     session->reject(403);
     return nullptr;
   }

@@ -27,7 +27,7 @@ struct CallControlServices {
 // The call flows over the UA core (DESIGN.md "Call flows"). Today: inbound calls from the switch
 // to routing points, delivered to agents as a B2BUA (InboundCall). Install it as the core's
 // UserAgentCoreOptions::sessions.
-//   - INVITE from a source not in options.trustedSources: 403;
+//   - INVITE from a source not in options.trustedSources / trustedNetworks: 403;
 //   - Request-URI user not a routing point of the model: 404; INVITE without offer: 488;
 //   - else callCreated + routeRequest, and the RouteDecider decides through RouteCallback.
 class CallControl final : public sip::dialog::IncomingSessionHandler,

@@ -30,4 +30,12 @@ bool isTrusted(const sip::transport::Address& source,
   return false;
 }
 
+bool isTrusted(const sip::transport::Address& source,
+               const std::vector<config::IpNetwork>& networks) {
+  for (const config::IpNetwork& network : networks) {
+    if (network.contains(source.ip)) return true;
+  }
+  return false;
+}
+
 }  // namespace ccsip::control

@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "config/config.h"
 #include "sip/message.h"
 #include "sip/transport/transport.h"
 
@@ -16,5 +17,9 @@ std::optional<sip::transport::Address> sourceOf(const sip::Message& request);
 // True when `source` is one of `trusted` (a trusted port of 0 matches any port).
 bool isTrusted(const sip::transport::Address& source,
                const std::vector<sip::transport::Address>& trusted);
+
+// True when `source` lies in one of `networks` (any port).
+bool isTrusted(const sip::transport::Address& source,
+               const std::vector<config::IpNetwork>& networks);
 
 }  // namespace ccsip::control

@@ -38,7 +38,23 @@ TEST(TrustedSourceTest, SourceComesFromReceivedAndRport) {
   EXPECT_TRUE(isTrusted(address(5070), trusted));
   EXPECT_FALSE(isTrusted(address(5071), trusted));
   EXPECT_TRUE(isTrusted(address(5071), anyPort));
-  EXPECT_FALSE(isTrusted(address(5070), {}));
+  EXPECT_FALSE(isTrusted(address(5070), std::vector<sip::transport::Address>{}));
+}
+
+TEST(TrustedSourceTest, AddressBlocksTrustEveryAddressInsideOnAnyPort) {
+  const std::vector<config::IpNetwork> networks = {*config::parseIpNetwork("10.1.2.0/24"),
+                                                   *config::parseIpNetwork("2001:db8::/32")};
+  auto at = [](const char* ip, std::uint16_t port) {
+    return sip::transport::Address{boost::asio::ip::make_address(ip), port};
+  };
+  EXPECT_TRUE(isTrusted(at("10.1.2.0", 5060), networks));
+  EXPECT_TRUE(isTrusted(at("10.1.2.255", 5999), networks));
+  EXPECT_FALSE(isTrusted(at("10.1.3.1", 5060), networks));
+  EXPECT_TRUE(isTrusted(at("2001:db8:ffff::1", 5060), networks));
+  EXPECT_FALSE(isTrusted(at("2001:db9::1", 5060), networks));
+  // A v4 peer on a dual-stack socket arrives v4-mapped: still inside its v4 block.
+  EXPECT_TRUE(isTrusted(at("::ffff:10.1.2.7", 5060), networks));
+  EXPECT_FALSE(isTrusted(at("10.1.2.7", 5060), std::vector<config::IpNetwork>{}));
 }
 
 }  // namespace
