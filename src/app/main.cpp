@@ -42,11 +42,13 @@ int checkConfig(const std::string& path) {
   return kExitOk;
 }
 
-// SIGTERM / SIGINT: stop listening and leave the event loop. SIGHUP: reload (not yet).
+// SIGTERM / SIGINT: stop listening and leave the event loop. SIGHUP: read the configuration
+// file again and apply what can change while calls go on (Server::reload); a file with errors
+// is reported and changes nothing.
 class SignalHandler {
  public:
-  SignalHandler(boost::asio::io_context& io, Server& server)
-      : io_(io), server_(server), signals_(io, SIGINT, SIGTERM, SIGHUP) {
+  SignalHandler(boost::asio::io_context& io, Server& server, const CommandLine& line)
+      : io_(io), server_(server), line_(line), signals_(io, SIGINT, SIGTERM, SIGHUP) {
     wait();
   }
 
@@ -55,7 +57,7 @@ class SignalHandler {
     signals_.async_wait([this](const boost::system::error_code& ec, int signalNumber) {
       if (ec) return;  // cancelled at shutdown
       if (signalNumber == SIGHUP) {
-        spdlog::warn("SIGHUP: reload not supported yet");
+        reload();
         wait();
         return;
       }
@@ -65,8 +67,37 @@ class SignalHandler {
     });
   }
 
+  void reload() {
+    if (!line_.configFile) {
+      spdlog::warn("SIGHUP: running on the embedded configuration, nothing to reload");
+      return;
+    }
+    auto loaded = config::loadConfigFile(*line_.configFile);
+    if (!loaded.ok()) {
+      for (const auto& error : loaded.errors) {
+        spdlog::error("SIGHUP: {}", config::toString(error));
+      }
+      spdlog::error("SIGHUP: {} has errors, configuration unchanged", *line_.configFile);
+      return;
+    }
+    if (!line_.logLevel) setLogLevel(loaded.config.log.level);
+    const Server::ReloadOutcome outcome = server_.reload(loaded.config);
+    const model::ApplyReport& model = outcome.model;
+    spdlog::info(
+        "SIGHUP: reloaded {}: DNs +{} ~{} -{} (removing when idle: {}), agents +{} ~{} -{} "
+        "(removing when idle: {}), groups {}",
+        *line_.configFile, model.dnsAdded, model.dnsUpdated, model.dnsRemoved, model.dnsRemoving,
+        model.agentsAdded, model.agentsUpdated, model.agentsRemoved, model.agentsRemoving,
+        model.groups);
+    for (const auto& warning : model.warnings) spdlog::warn("SIGHUP: call model: {}", warning);
+    for (const auto& section : outcome.plan.needsRestart) {
+      spdlog::warn("SIGHUP: {} changed: takes effect at the next restart", section);
+    }
+  }
+
   boost::asio::io_context& io_;
   Server& server_;
+  const CommandLine& line_;
   boost::asio::signal_set signals_;
 };
 
@@ -76,7 +107,7 @@ int run(const config::Config& config, const CommandLine& line) {
   boost::asio::io_context io(1);
   Server server(io, config);
   // Before binding: whoever reads the port file may send SIGTERM at once.
-  std::optional<SignalHandler> signals(std::in_place, io, server);
+  std::optional<SignalHandler> signals(std::in_place, io, server, line);
   auto bound = server.start();
   if (!bound) {
     spdlog::critical("{}", bound.error().message);

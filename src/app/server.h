@@ -8,6 +8,7 @@
 #include "app/app_sources.h"
 #include "app/cti_core.h"
 #include "app/port_file.h"
+#include "app/reload_plan.h"
 #include "app/request_router.h"
 #include "app/route_adapter.h"
 #include "config/config.h"
@@ -55,6 +56,13 @@ class Server {
   util::Result<std::vector<BoundPort>> start();
   // Stops listening and closes every connection; the io_context may then be stopped.
   void stop();
+  // SIGHUP: takes the parts of `next` that apply while calls go on (app/reload_plan.h) and
+  // keeps running on the rest; the outcome says what changed and what waits for a restart.
+  struct ReloadOutcome {
+    ReloadPlan plan;
+    model::ApplyReport model;
+  };
+  ReloadOutcome reload(const config::Config& next);
 
   // The call model (tests, admin).
   const model::CallModel& model() const { return model_; }
