@@ -52,6 +52,24 @@ void SipMetrics::collectMetrics(std::vector<http::MetricFamily>& out) const {
                          "SIP transactions timed out (Timer B/F/H)", http::MetricType::Counter);
   timeouts.samples.push_back({{}, static_cast<double>(txn.clientTimeouts + txn.serverTimeouts)});
   out.push_back(std::move(timeouts));
+
+  auto active =
+      family("ccsip_sip_transactions_active",
+             "SIP transactions alive (Timer D/J/K/M lingering included)", http::MetricType::Gauge);
+  active.samples.push_back(
+      {{{"role", "client"}}, static_cast<double>(layer_.activeClientTransactions())});
+  active.samples.push_back(
+      {{{"role", "server"}}, static_cast<double>(layer_.activeServerTransactions())});
+  out.push_back(std::move(active));
+  if (core_ == nullptr) return;
+  auto dialogs = family("ccsip_sip_dialogs", "SIP dialogs alive (early and confirmed)",
+                        http::MetricType::Gauge);
+  dialogs.samples.push_back({{}, static_cast<double>(core_->dialogCount())});
+  out.push_back(std::move(dialogs));
+  auto usages = family("ccsip_sip_dialog_usages", "INVITE sessions and subscriptions not yet freed",
+                       http::MetricType::Gauge);
+  usages.samples.push_back({{}, static_cast<double>(core_->usageCount())});
+  out.push_back(std::move(usages));
 }
 
 void ModelMetrics::collectMetrics(std::vector<http::MetricFamily>& out) const {
@@ -66,6 +84,11 @@ void ModelMetrics::collectMetrics(std::vector<http::MetricFamily>& out) const {
                               static_cast<double>(info.agentsByState[i])});
   }
   out.push_back(std::move(agents));
+  if (control_ == nullptr) return;
+  auto b2bua = family("ccsip_b2bua_calls", "B2BUA calls (customer leg + agent leg) in progress",
+                      http::MetricType::Gauge);
+  b2bua.samples.push_back({{}, static_cast<double>(control_->callCount())});
+  out.push_back(std::move(b2bua));
 }
 
 boost::json::array ModelAdmin::agents() const {

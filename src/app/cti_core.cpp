@@ -93,6 +93,22 @@ model::Status CtiCore::callRequest(cti::ClientId, std::string_view name,
     return model_.distributeUserEvent(dn, objectField(request, "userData"), ref);
   }
   if (auto status = partyRequest(name, request)) return std::move(*status);
+  if (name == "MakeCall") {
+    if (control_ == nullptr) {
+      return model::makeError(model::ErrorCode::NotSupported,
+                              "MakeCall: no call control (no switch configured)");
+    }
+    // Only the ordinary call is made; the other Genesys kinds (DirectAgent, Priority, ...)
+    // change nothing ccsip does, so they are refused rather than silently treated alike.
+    if (const std::string type = stringField(request, "makeCallType");
+        !type.empty() && type != "Regular") {
+      return model::makeError(model::ErrorCode::NotSupported, "makeCallType " + type);
+    }
+    control::MakeCallRequest call{dn, stringField(request, "otherDN"),
+                                  objectField(request, "userData"), ref};
+    auto id = control_->makeCall(call);
+    return id ? model::ok() : model::Status(id.error());
+  }
   const bool known = name == "RouteCall" || name == "AttachUserData" || name == "UpdateUserData" ||
                      name == "DeleteUserData";
   if (!known) {

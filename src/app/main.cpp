@@ -62,8 +62,7 @@ class SignalHandler {
         return;
       }
       spdlog::info("{}: shutting down", signalNumber == SIGINT ? "SIGINT" : "SIGTERM");
-      server_.stop();
-      io_.stop();
+      server_.shutdown([this] { io_.stop(); });
     });
   }
 

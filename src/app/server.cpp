@@ -55,6 +55,7 @@ routing::RouterOptions routerOptions(model::CallModel& model, util::TimerService
 control::CallControlOptions callControlOptions(const config::Config& config) {
   control::CallControlOptions options;
   options.noAnswerTimeout = config.options.noAnswerTimeout;
+  options.makeCallFlow = config.options.makecallFlow;
   if (!config.pbx) return options;
   const config::SwitchConfig& pbx = *config.pbx;
   options.switchHost = pbx.address.to_string();
@@ -174,6 +175,7 @@ util::Result<std::vector<BoundPort>> Server::start() {
   core.sessions = &sessionGate_;
   core_ = std::make_unique<sip::dialog::UserAgentCore>(layer_, timers_, std::move(core));
   layer_.setTransactionUser(*core_);
+  sipMetrics_.setCore(core_.get());
 
   // Calls come from the switch (DESIGN.md "Call flows"): without one, INVITEs keep their 480
   // (RFC 3261 21.4.18) instead of a 403 for an untrusted source.
@@ -186,7 +188,10 @@ util::Result<std::vector<BoundPort>> Server::start() {
     callControl_ = std::make_unique<control::CallControl>(services, callControlOptions(config_));
     sessionGate_.setTarget(callControl_.get());
     ctiCore_.setCallControl(callControl_.get());
+    modelMetrics_.setCallControl(callControl_.get());
   }
+
+  startPbx();
 
   if (config_.cti.listen) {
     auto acceptor = tcpAcceptor(io_, *config_.cti.listen);
@@ -215,6 +220,33 @@ void Server::stop() {
   transport_.close();
   cti_.close();
   if (http_) http_->close();
+}
+
+// DESIGN.md "Asterisk integration": presence and MWI subscriptions to the switch, from the
+// address the switch sees (chan_pjsip recognises ccsip by source address and port).
+void Server::startPbx() {
+  if (!config_.pbx) return;
+  const sip::transport::Address local = transport_.localAddressFor(
+      config_.pbx->transport, sip::transport::Address{config_.pbx->address, config_.pbx->port});
+  const std::string hostPort = uriHost(local.ip) + ":" + std::to_string(local.port);
+  pbx_ = std::make_unique<pbx::PbxMonitors>(pbx::PbxServices{core_.get(), &timers_, &model_},
+                                            config_, hostPort);
+  pbx_->start();
+}
+
+void Server::shutdown(std::function<void()> stopped) {
+  // The seed: extension mailboxes are unsubscribed at shutdown; the final NOTIFYs are answered
+  // while the transport is still open, for a bounded time.
+  constexpr util::Duration kUnsubscribeLimit{2000};
+  auto finish = [this, stopped = std::move(stopped)] {
+    stop();
+    if (stopped) stopped();
+  };
+  if (!pbx_) {
+    finish();
+    return;
+  }
+  pbx_->shutdown(kUnsubscribeLimit, std::move(finish));
 }
 
 }  // namespace ccsip::app

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "model/clock.h"
 #include "model/conn_id.h"
 #include "model/model.h"
+#include "pbx/pbx_monitors.h"
 #include "routing/router.h"
 #include "sip/dialog/location_table.h"
 #include "sip/dialog/nonce_manager.h"
@@ -56,6 +58,10 @@ class Server {
   util::Result<std::vector<BoundPort>> start();
   // Stops listening and closes every connection; the io_context may then be stopped.
   void stop();
+  // SIGTERM: unsubscribes from the switch (extension mailboxes, presence; at most a few
+  // seconds), then stop(), then `stopped`.
+  void shutdown(std::function<void()> stopped);
+
   // SIGHUP: takes the parts of `next` that apply while calls go on (app/reload_plan.h) and
   // keeps running on the rest; the outcome says what changed and what waits for a restart.
   struct ReloadOutcome {
@@ -99,6 +105,9 @@ class Server {
   std::unique_ptr<sip::dialog::Registrar> registrar_;
   std::unique_ptr<RequestRouter> router_;
   std::unique_ptr<sip::dialog::UserAgentCore> core_;
+  // The Asterisk monitors (only with a `switch` section); after core_: gone before it.
+  std::unique_ptr<pbx::PbxMonitors> pbx_;
+  void startPbx();
 };
 
 }  // namespace ccsip::app

@@ -20,6 +20,7 @@ Server::ReloadOutcome Server::reload(const config::Config& next) {
   const auto runningNoAnswer = config_.options.noAnswerTimeout;
   config_.options = next.options;
   config_.options.noAnswerTimeout = runningNoAnswer;
+  if (callControl_) callControl_->setMakeCallFlow(config_.options.makecallFlow);
   // The registrar holds this store by reference: replaced in place, new REGISTERs use it.
   credentials_ = config::ExtensionCredentialStore(config_.extensions);
   // Removed DNs and agents with calls stay until those calls end (CallModel::apply).

@@ -95,14 +95,20 @@ enum class PresenceEvent {
 };
 
 struct PresenceConfig {
+  // Subscribe to the presence of every extension on the switch; false: agent state follows CTI
+  // requests and ccsip's own calls only (a switch without hints, or a test switch).
+  bool enable = true;
   PresenceEvent event = PresenceEvent::Presence;
   std::chrono::seconds expires{3600};  // asked for in SUBSCRIBE; Asterisk caps at 3600
   std::chrono::seconds retry{60};      // after a rejected or timed-out subscription
+  // The From user of the SUBSCRIBEs: chan_sip picks the subscribing peer by it (an unknown
+  // name gets 401 then 403), so it names ccsip's peer in sip.conf. chan_pjsip ignores it.
+  std::string fromUser = "sipserver";
 };
 
 struct MwiConfig {
-  bool extensionEnable = false;  // subscribe to every extension's mailbox at start-up
-  std::chrono::seconds expires{3600};
+  bool extensionEnable = false;       // subscribe to every extension's mailbox at start-up
+  std::chrono::seconds expires{600};  // the seed's SUBSCRIBE asks for 600
   std::chrono::seconds retry{60};
 };
 
@@ -117,6 +123,9 @@ struct SwitchConfig {
   PresenceConfig presence;
   MwiConfig mwi;
   std::chrono::seconds optionsKeepalive{30};  // out-of-dialog OPTIONS interval; 0: off
+  // New SUBSCRIBEs per second (start-up, retries, re-creation after a switch restart), so
+  // 10,000 endpoints do not flood the switch at once.
+  std::uint32_t subscribeRate = 50;
 };
 
 // --- no-answer handling (DESIGN.md "Asterisk integration", No answer) ---

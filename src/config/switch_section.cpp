@@ -26,6 +26,7 @@ constexpr EnumName<PresenceEvent> kPresenceEvents[] = {
 constexpr std::int64_t kMaxExpires = 86'400;
 constexpr std::int64_t kMaxRetry = 86'400;
 constexpr std::int64_t kMaxKeepalive = 3'600;
+constexpr std::int64_t kMaxSubscribeRate = 10'000;
 
 // `expires` and `retry` of a subscription kind.
 template <class Settings>
@@ -43,6 +44,12 @@ void readPresence(const Field& field, Diagnostics& diagnostics, PresenceConfig& 
   if (!map.valid()) return;
   if (auto event = map.get("event")) {
     if (auto value = readEnum(*event, diagnostics, kPresenceEvents)) presence.event = *value;
+  }
+  if (auto enable = map.get("enable")) {
+    if (auto value = readBool(*enable, diagnostics)) presence.enable = *value;
+  }
+  if (auto fromUser = map.get("from-user")) {
+    if (auto value = readSipUser(*fromUser, diagnostics)) presence.fromUser = *value;
   }
   readSubscriptionTiming(map, diagnostics, presence);
 }
@@ -129,6 +136,11 @@ void readSwitchSection(const Field& field, SectionContext& context) {
   if (auto keepalive = map.get("options-keepalive")) {
     if (auto value = readSeconds(*keepalive, diagnostics, 0, kMaxKeepalive)) {
       pbx.optionsKeepalive = *value;
+    }
+  }
+  if (auto rate = map.get("subscribe-rate")) {
+    if (auto value = readInteger(*rate, diagnostics, 1, kMaxSubscribeRate)) {
+      pbx.subscribeRate = static_cast<std::uint32_t>(*value);
     }
   }
 }

@@ -1,5 +1,6 @@
 #include "control/call_control.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -21,6 +22,17 @@ std::string identityOf(const sip::NameAddr& from) {
   identity += from.uri.text;
   identity += '>';
   return identity;
+}
+
+// A number the switch can be asked to dial as the user part of sip:<dn>@<switch>: digits,
+// letters and + * . _ - only (RFC 3261 25.1 unreserved user characters without escapes), so
+// nothing of a CTI request can reach the SIP syntax around it.
+bool isDialable(std::string_view dn) {
+  if (dn.empty() || dn.size() > 64) return false;
+  return std::all_of(dn.begin(), dn.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' ||
+           c == '*' || c == '.' || c == '_' || c == '-';
+  });
 }
 
 }  // namespace
@@ -136,6 +148,47 @@ model::Status CallControl::retrieveCall(const PartyRequest& request) {
 model::Status CallControl::answerCall(const PartyRequest& request) {
   auto call = callFor(request);
   return call ? (*call)->answer(request) : model::Status(call.error());
+}
+
+util::Result<model::ConnId> CallControl::makeCall(const MakeCallRequest& request) {
+  const model::Dn* origin = context_.model.findDn(request.thisDn);
+  if (origin == nullptr) return model::makeError(model::ErrorCode::UnknownDn, request.thisDn);
+  if (origin->type != model::DnType::Extension) {
+    return model::makeError(model::ErrorCode::WrongDnType, "thisDN must be an extension");
+  }
+  if (origin->outOfService()) {
+    return model::makeError(model::ErrorCode::DnOutOfService, request.thisDn);
+  }
+  if (!isDialable(request.otherDn)) {
+    return model::makeError(model::ErrorCode::BadFieldValue,
+                            "otherDN: digits, letters and + * . _ - only");
+  }
+  if (request.otherDn == request.thisDn) {
+    return model::makeError(model::ErrorCode::BadFieldValue, "otherDN is thisDN");
+  }
+  const model::Dn* target = context_.model.findDn(request.otherDn);
+  if (target != nullptr && target->type == model::DnType::RoutingPoint) {
+    // The switch would send it back as a second, separate inbound call.
+    return model::makeError(model::ErrorCode::NotSupported, "MakeCall to a routing point");
+  }
+  model::NewCall newCall;
+  newCall.type = target != nullptr ? model::CallType::Internal : model::CallType::Outbound;
+  newCall.originDn = request.thisDn;
+  newCall.dialledDn = request.otherDn;
+  newCall.userData = request.userData;
+  newCall.referenceId = request.referenceId;
+  auto created = context_.model.callCreated(newCall);
+  if (!created) return created.error();
+  const model::ConnId id = *created;
+  MakeCallSpec spec{id, request.thisDn, request.otherDn, origin->options.name,
+                    options_.makeCallFlow};
+  auto call = std::make_unique<MakeCall>(context_, std::move(spec));
+  if (!call->start()) {
+    (void)context_.model.partyReleased(id, request.thisDn, "error");
+    return model::makeError(model::ErrorCode::InternalError, "the INVITE could not be sent");
+  }
+  calls_[id] = std::move(call);
+  return id;
 }
 
 void CallControl::onCallFinished(ControlledCall& call) {

@@ -2,12 +2,14 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "control/control_options.h"
 #include "control/controlled_call.h"
 #include "control/inbound_call.h"
+#include "control/make_call.h"
 #include "control/route_decider.h"
 #include "model/model.h"
 #include "sip/dialog/invite_session.h"
@@ -22,6 +24,14 @@ struct CallControlServices {
   model::CallModel* model = nullptr;
   RouteDecider* router = nullptr;
   util::TimerService* timers = nullptr;
+};
+
+// A CTI MakeCall (docs/protocol.md): thisDN calls otherDN, both dialled on the switch.
+struct MakeCallRequest {
+  std::string thisDn;
+  std::string otherDn;
+  boost::json::object userData;
+  model::ReferenceId referenceId;
 };
 
 // The call flows over the UA core (DESIGN.md "Call flows"). Today: inbound calls from the switch
@@ -55,6 +65,14 @@ class CallControl final : public sip::dialog::IncomingSessionHandler,
   model::Status holdCall(const PartyRequest& request);
   model::Status retrieveCall(const PartyRequest& request);
   model::Status answerCall(const PartyRequest& request);
+
+  // MakeCall (DESIGN.md "Call flows", RFC 3725 flow I or IV as options.makeCallFlow says): the
+  // new call's ConnId, EventDialing already out. Errors: thisDN unknown (56), not an extension
+  // (60), out of service (59); otherDN not a dialable number or thisDN itself (44), a routing
+  // point (90).
+  util::Result<model::ConnId> makeCall(const MakeCallRequest& request);
+  // options.makecall-flow reloads live: calls made from now on use `flow`.
+  void setMakeCallFlow(config::MakeCallFlow flow) { options_.makeCallFlow = flow; }
 
   // Calls not yet freed (leak checks, metrics).
   std::size_t callCount() const { return calls_.size(); }

@@ -24,6 +24,8 @@ struct CallControlOptions {
   // An agent leg without a 2xx after this long is cancelled and reported to the router
   // (DESIGN.md "no-answer-timeout"), counted from the INVITE; a DN's own noAnswerTimeout wins.
   util::Duration noAnswerTimeout = std::chrono::seconds(15);
+  // MakeCall's RFC 3725 flow (options.makecall-flow): I, the seed's, or IV.
+  config::MakeCallFlow makeCallFlow = config::MakeCallFlow::Flow1;
 };
 
 }  // namespace ccsip::control

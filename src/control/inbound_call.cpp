@@ -1,7 +1,11 @@
 #include "control/inbound_call.h"
 
 #include <chrono>
+#include <string>
 #include <utility>
+#include <vector>
+
+#include "control/leg_sdp.h"
 
 namespace ccsip::control {
 
@@ -36,22 +40,47 @@ void InboundCall::Leg::onOffer(InviteSession& s, const Body& offer) {
     call_.onCallerOffer(s, offer);
     return;
   }
-  // A re-INVITE with a new offer on either leg: relaying it to the other leg is not done yet,
-  // so it is refused and the previous session description stays (RFC 3261 14.2).
-  s.reject(488);
+  if (caller_ || call_.isAgentLeg(s)) {
+    call_.onLegOffer(caller_, s, offer);  // a re-INVITE or UPDATE with an offer
+    return;
+  }
+  s.reject(488);  // an agent leg given up earlier: it is being ended
 }
 
 void InboundCall::Leg::onOfferRequired(InviteSession& s) {
-  // RFC 3261 14.2 re-INVITE without offer: not relayed yet (see onOffer).
+  if (caller_ || call_.isAgentLeg(s)) {
+    call_.onLegOfferRequired(s);
+    return;
+  }
   s.reject(488);
 }
 
 void InboundCall::Leg::onAnswer(InviteSession& s, const Body& answer) {
-  if (!caller_ && call_.isAgentLeg(s)) call_.onAgentAnswer(answer);
+  if (caller_) {
+    call_.onLegAnswer(true, answer);
+  } else if (call_.isAgentLeg(s)) {
+    if (call_.phase_ == Phase::Delivering) {
+      call_.onAgentAnswer(answer);
+    } else {
+      call_.onLegAnswer(false, answer);
+    }
+  }
 }
 
 void InboundCall::Leg::onConfirmed(InviteSession& s) {
-  if (!caller_ && call_.isAgentLeg(s)) call_.onAgentConfirmed();
+  if (caller_) {
+    call_.onLegConfirmed(true);
+  } else if (call_.isAgentLeg(s)) {
+    if (call_.phase_ == Phase::Delivering) {
+      call_.onAgentConfirmed();
+    } else {
+      call_.onLegConfirmed(false);
+    }
+  }
+}
+
+void InboundCall::Leg::onReinviteRejected(InviteSession& s, int status) {
+  if (caller_ || call_.isAgentLeg(s)) call_.onLegReinviteRejected(caller_, status);
 }
 
 void InboundCall::Leg::onTerminated(InviteSession& s, const SessionEnd& end) {
@@ -244,6 +273,7 @@ void InboundCall::abandonAgentLeg() {
 
 void InboundCall::releaseAnswered(bool callerFirst) {
   phase_ = Phase::Ended;
+  media_ = {};  // a re-negotiation in progress ends with the call (the legs answer it 487)
   const std::string first = callerFirst ? spec_.originDn : agentDn_;
   const std::string second = callerFirst ? agentDn_ : spec_.originDn;
   (void)context_.model.partyReleased(spec_.connId, first, "normal");
@@ -265,6 +295,212 @@ void InboundCall::legTerminated() {
 void InboundCall::cancelNoAnswerTimer() {
   if (noAnswerTimer_ != 0) context_.timers.cancel(noAnswerTimer_);
   noAnswerTimer_ = 0;
+}
+
+// --- answered call: re-negotiations
+
+void InboundCall::onLegOffer(bool callerLeg, InviteSession& s, const Body& offer) {
+  InviteSession* other = legOf(!callerLeg);
+  if (phase_ != Phase::Answered || other == nullptr || other->terminated()) {
+    s.reject(488, "Call Not Established");
+    return;
+  }
+  if (media_.op != MediaOp::None) {
+    // RFC 3261 14.2: ccsip's own offer on this call is outstanding (a hold, or the relay of the
+    // other leg's re-INVITE): the peer retries after its random delay.
+    s.reject(491);
+    return;
+  }
+  // RFC 3264 8: relayed as the next description of the other leg's session; a leg ccsip holds
+  // keeps the hold whatever the other side offers.
+  Body relayed = continueSession(other->localBody(), offer);
+  if (!heldBy_.empty() && heldLegIsCaller_ != callerLeg) relayed = keepOnHold(relayed);
+  if (!other->reinvite(relayed)) {
+    // The other leg has an INVITE transaction of its own in progress (its re-INVITE crossed
+    // this one, or its 2xx is not ACKed yet): glare.
+    s.reject(491);
+    return;
+  }
+  media_ = PendingMedia{MediaOp::Relay, !callerLeg, {}, {}};
+}
+
+void InboundCall::onLegOfferRequired(InviteSession& s) {
+  // A re-INVITE without offer (a session refresh, RFC 4028): ccsip offers the last description
+  // it sent on that leg, unchanged (same sess-version, RFC 3264 8), so nothing changes; the
+  // answer in the ACK stays on this leg.
+  if (phase_ != Phase::Answered || s.localBody().empty()) {
+    s.reject(488, "Call Not Established");
+    return;
+  }
+  if (media_.op != MediaOp::None) {
+    s.reject(491);
+    return;
+  }
+  s.accept(s.localBody());
+}
+
+void InboundCall::onLegAnswer(bool callerLeg, const Body& answer) {
+  if (phase_ != Phase::Answered || media_.op == MediaOp::None ||
+      media_.targetIsCaller != callerLeg) {
+    return;  // e.g. the answer in the ACK to our offer of onLegOfferRequired
+  }
+  const PendingMedia done = std::move(media_);
+  media_ = {};
+  switch (done.op) {
+    case MediaOp::Relay: {
+      InviteSession* source = legOf(!callerLeg);
+      if (source != nullptr && !source->terminated()) {
+        source->accept(continueSession(source->localBody(), answer));
+      }
+      break;
+    }
+    case MediaOp::Hold:
+      heldBy_ = done.dn;
+      heldLegIsCaller_ = callerLeg;
+      (void)context_.model.partyHeld(spec_.connId, done.dn, done.referenceId);
+      break;
+    case MediaOp::Retrieve:
+      heldBy_.clear();
+      (void)context_.model.partyRetrieved(spec_.connId, done.dn, done.referenceId);
+      break;
+    case MediaOp::None:
+      break;
+  }
+}
+
+void InboundCall::onLegConfirmed(bool callerLeg) {
+  if (phase_ != Phase::Answered || media_.op == MediaOp::None ||
+      media_.targetIsCaller != callerLeg) {
+    return;
+  }
+  // The 2xx to our re-INVITE came without the answer it owes (RFC 3264 4): the offer is
+  // treated as refused.
+  onLegReinviteRejected(callerLeg, 488);
+}
+
+void InboundCall::onLegReinviteRejected(bool callerLeg, int status) {
+  if (phase_ != Phase::Answered || media_.op == MediaOp::None ||
+      media_.targetIsCaller != callerLeg) {
+    return;
+  }
+  const PendingMedia done = std::move(media_);
+  media_ = {};
+  if (done.op == MediaOp::Relay) {
+    // The refusal goes back as it came (488, 403, ...); the previous descriptions stay on both
+    // legs (RFC 3261 14.2).
+    if (InviteSession* source = legOf(!callerLeg); source != nullptr && !source->terminated()) {
+      source->reject(status >= 400 && status <= 699 ? status : 500);
+    }
+    return;
+  }
+  holdFailed(done, std::string(callerLeg ? "the caller's" : "the agent's") +
+                       " leg refused the re-INVITE with " + std::to_string(status));
+}
+
+void InboundCall::holdFailed(const PendingMedia& done, const std::string& why) {
+  const std::string name = done.op == MediaOp::Hold ? "HoldCall" : "RetrieveCall";
+  (void)context_.model.requestFailed(spec_.connId, done.dn, model::ErrorCode::RejectedByEndpoint,
+                                     name + ": " + why, done.referenceId);
+}
+
+// --- third-party call control
+
+model::Status InboundCall::hold(const PartyRequest& request) {
+  return changeHold(request, true);
+}
+
+model::Status InboundCall::retrieve(const PartyRequest& request) {
+  return changeHold(request, false);
+}
+
+model::Status InboundCall::changeHold(const PartyRequest& request, bool hold) {
+  const std::string name = hold ? "HoldCall" : "RetrieveCall";
+  if (phase_ != Phase::Answered) {
+    return model::makeError(model::ErrorCode::InvalidCallState,
+                            name + ": the call is not established");
+  }
+  // The requester holds the other party: the agent holds the caller (the usual case), a
+  // configured caller DN the agent.
+  bool heldIsCaller = false;
+  if (request.dn == agentDn_) {
+    heldIsCaller = true;
+  } else if (request.dn != spec_.originDn) {
+    return model::makeError(model::ErrorCode::InvalidCallState,
+                            name + ": " + request.dn + " is not talking on the call");
+  }
+  if (hold && !heldBy_.empty()) {
+    return model::makeError(model::ErrorCode::InvalidCallState,
+                            name + ": the call is already held by " + heldBy_);
+  }
+  if (!hold && heldBy_ != request.dn) {
+    return model::makeError(model::ErrorCode::InvalidCallState,
+                            name + ": the call is not held by " + request.dn);
+  }
+  InviteSession* held = legOf(heldIsCaller);
+  if (held == nullptr || held->terminated()) {
+    return model::makeError(model::ErrorCode::InvalidCallState, name + ": the call is ending");
+  }
+  if (media_.op != MediaOp::None || held->inviteInProgress()) {
+    return model::makeError(model::ErrorCode::OperationInProgress,
+                            name + ": a re-INVITE of the call is not finished, retry later");
+  }
+  // RFC 3264 8.4 / RFC 6337 5.3: the last description sent on that leg, a=sendonly (hold) or
+  // a=sendrecv (retrieve), as its next version.
+  const auto offer = withDirection(
+      held->localBody(), hold ? sip::sdp::Direction::SendOnly : sip::sdp::Direction::SendRecv);
+  if (!offer) {
+    return model::makeError(model::ErrorCode::NotSupported,
+                            name + ": the session description of the call is not SDP");
+  }
+  if (!held->reinvite(*offer)) {
+    return model::makeError(model::ErrorCode::OperationInProgress,
+                            name + ": a re-INVITE of the call is not finished, retry later");
+  }
+  media_ = PendingMedia{hold ? MediaOp::Hold : MediaOp::Retrieve, heldIsCaller, request.dn,
+                        request.referenceId};
+  return model::ok();
+}
+
+model::Status InboundCall::release(const PartyRequest& request) {
+  return releaseAll(request, "ReleaseCall");
+}
+
+model::Status InboundCall::clear(const PartyRequest& request) {
+  // Two parties: clearing the call and releasing one party both end it.
+  return releaseAll(request, "ClearCall");
+}
+
+model::Status InboundCall::releaseAll(const PartyRequest& request, std::string_view name) {
+  const model::Call* call = context_.model.findCall(spec_.connId);
+  if (phase_ == Phase::Ended || call == nullptr) {
+    return model::makeError(model::ErrorCode::InvalidCallState,
+                            std::string(name) + ": the call is already being released");
+  }
+  std::vector<std::string> parties{request.dn};
+  for (const model::Party& party : call->parties) {
+    if (party.dn != request.dn) parties.push_back(party.dn);
+  }
+  phase_ = Phase::Ended;
+  media_ = {};
+  cancelNoAnswerTimer();
+  // The model first (the events), then the legs: a ringing agent leg is cancelled (a 2xx
+  // crossing the CANCEL is ACKed and BYEd by its session), an answered one gets BYE; the caller
+  // gets 480 before its answer (RFC 3261 21.4.18) and BYE after it.
+  for (const std::string& dn : parties) {
+    (void)context_.model.partyReleased(
+        spec_.connId, dn, "normal", dn == request.dn ? request.referenceId : model::ReferenceId{});
+  }
+  if (routed_) context_.router.onCallEnded(spec_.connId);
+  abandonAgentLeg();
+  if (!caller_->terminated()) caller_->end();
+  return model::ok();
+}
+
+model::Status InboundCall::answer(const PartyRequest&) {
+  return model::makeError(
+      model::ErrorCode::NotSupported,
+      "AnswerCall: the agent's phone is a device of the switch (Asterisk) and cannot be "
+      "answered remotely by ccsip; answer on the phone or configure it to auto-answer");
 }
 
 }  // namespace ccsip::control

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "control/control_options.h"
 #include "control/controlled_call.h"
@@ -38,6 +39,13 @@ struct InboundCallSpec {
 // switch for the agent DN), one ConnId. The agent leg gets the caller's offer (early offer: the
 // caller is not answered yet); its answer goes into the caller's 2xx. The SIP legs report facts
 // to the model, which decides the TEvents.
+//
+// Once answered (docs/call-flows.md has the SIP ladders):
+//   - a re-INVITE (or UPDATE) with an offer from either leg is relayed to the other leg and the
+//     answer back; one re-negotiation at a time (a crossing one gets 491, RFC 3261 14.2);
+//     a re-INVITE without offer is answered with the last SDP sent on that leg;
+//   - HoldCall / RetrieveCall re-INVITE the held party's leg only (a=sendonly, then sendrecv);
+//   - ReleaseCall / ClearCall end both legs (CANCEL, reject or BYE as each leg stands).
 class InboundCall final : public ControlledCall {
  public:
   InboundCall(CallContext& context, InboundCallSpec spec,
@@ -54,12 +62,37 @@ class InboundCall final : public ControlledCall {
   bool routeTo(const RouteTarget& target);
   bool routeFailed(int status);
 
+  // --- ControlledCall: third-party call control (`request.dn` is a party of the call)
+  // Every party is released (a two-party call ends with either party): EventReleased to each,
+  // the requester's first with the referenceId; the legs get CANCEL / a final response / BYE.
+  model::Status release(const PartyRequest& request) override;
+  model::Status clear(const PartyRequest& request) override;
+  // The requester (the agent, or a configured caller DN) holds the other party: re-INVITE of the
+  // other party's leg with a=sendonly; EventHeld once it answers, EventError
+  // (RejectedByEndpoint) if it refuses. InvalidCallState when the call is not established or
+  // already held; OperationInProgress while a re-INVITE of the call is not finished.
+  model::Status hold(const PartyRequest& request) override;
+  // The same, back to a=sendrecv; EventRetrieved. Only the party that held may retrieve.
+  model::Status retrieve(const PartyRequest& request) override;
+  // The agent's phone is a device of the switch: NotSupported, saying so.
+  model::Status answer(const PartyRequest& request) override;
+
  private:
   enum class Phase : std::uint8_t {
     Routing,     // waiting on the routing point for a target
     Delivering,  // the agent leg is being set up
     Answered,    // the agent answered; the caller got (or is getting) its 2xx
     Ended,       // facts reported; waiting for legs to terminate
+  };
+
+  // What an answered call is re-negotiating (RFC 3261 14: one INVITE transaction at a time on
+  // a dialog; the call keeps to one re-negotiation across its two legs).
+  enum class MediaOp : std::uint8_t { None, Relay, Hold, Retrieve };
+  struct PendingMedia {
+    MediaOp op = MediaOp::None;
+    bool targetIsCaller = false;  // the leg our re-INVITE is on
+    std::string dn;               // Hold / Retrieve: the requester
+    model::ReferenceId referenceId;
   };
 
   // Forwards one leg's session callbacks to the call.
@@ -71,6 +104,7 @@ class InboundCall final : public ControlledCall {
     void onOfferRequired(sip::dialog::InviteSession& s) override;
     void onAnswer(sip::dialog::InviteSession& s, const sip::dialog::Body& answer) override;
     void onConfirmed(sip::dialog::InviteSession& s) override;
+    void onReinviteRejected(sip::dialog::InviteSession& s, int status) override;
     void onTerminated(sip::dialog::InviteSession& s, const sip::dialog::SessionEnd& end) override;
 
    private:
@@ -99,6 +133,19 @@ class InboundCall final : public ControlledCall {
   void releaseAnswered(bool callerFirst);
   void legTerminated();
   void cancelNoAnswerTimer();
+  // answered call: re-negotiations (callerLeg: which leg the callback came from)
+  sip::dialog::InviteSession* legOf(bool callerLeg) const {
+    return callerLeg ? caller_.get() : agent_.get();
+  }
+  void onLegOffer(bool callerLeg, sip::dialog::InviteSession& s, const sip::dialog::Body& offer);
+  void onLegOfferRequired(sip::dialog::InviteSession& s);
+  void onLegAnswer(bool callerLeg, const sip::dialog::Body& answer);
+  void onLegConfirmed(bool callerLeg);
+  void onLegReinviteRejected(bool callerLeg, int status);
+  model::Status changeHold(const PartyRequest& request, bool hold);
+  void holdFailed(const PendingMedia& done, const std::string& why);
+  // Release / Clear: every party leaves, the requester first.
+  model::Status releaseAll(const PartyRequest& request, std::string_view name);
 
   CallContext& context_;
   InboundCallSpec spec_;
@@ -111,7 +158,10 @@ class InboundCall final : public ControlledCall {
   std::string agentDn_;
   bool agentRinging_ = false;  // the agent DN is a (Ringing) party of the call in the model
   bool routed_ = false;        // the router was asked
-  int liveLegs_ = 1;           // sessions whose onTerminated has not come yet
+  PendingMedia media_;
+  std::string heldBy_;            // the DN that holds the call (HoldCall); "" = not held
+  bool heldLegIsCaller_ = false;  // the leg re-INVITEd sendonly by that hold
+  int liveLegs_ = 1;              // sessions whose onTerminated has not come yet
   bool destroying_ = false;
   util::TimerId noAnswerTimer_ = 0;
 };

@@ -51,6 +51,8 @@ std::string_view toString(EndpointPresence presence) {
       return "ringing";
     case EndpointPresence::Busy:
       return "busy";
+    case EndpointPresence::Held:
+      return "held";
   }
   return "unknown";
 }

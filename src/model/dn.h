@@ -28,12 +28,13 @@ enum class EndpointPresence {
   Idle,
   Ringing,
   Busy,
+  Held,  // in a call the endpoint put on hold (chan_sip PIDF note "On hold")
 };
 
 std::string_view toString(DnType type);  // configuration words: "extension", "routing-point", ...
 std::optional<DnType> parseDnType(std::string_view text);
 std::string_view toString(DeviceState state);          // "OutOfService", "Idle", ...
-std::string_view toString(EndpointPresence presence);  // "unknown", "offline", "idle", ...
+std::string_view toString(EndpointPresence presence);  // "unknown", "offline", "idle", "held"...
 
 // Options of a DN the control layer reads (no-answer handling, embedded strategy); the model only
 // stores them.

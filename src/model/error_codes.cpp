@@ -38,6 +38,10 @@ std::string_view defaultMessage(ErrorCode code) {
       return "Invalid call state";
     case ErrorCode::UserDataKeyNotFound:
       return "User data key not found";
+    case ErrorCode::OperationInProgress:
+      return "Another operation on the call is in progress";
+    case ErrorCode::RejectedByEndpoint:
+      return "Rejected by the endpoint";
     case ErrorCode::UnknownAgent:
       return "Unknown agent";
     case ErrorCode::InvalidAgentState:

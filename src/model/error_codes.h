@@ -32,6 +32,8 @@ enum class ErrorCode : int {
   DnBusy = 61,               // the DN's device is not idle
   InvalidCallState = 62,     // the party is not in a state that allows the request
   UserDataKeyNotFound = 63,  // DeleteUserData of a key the call does not carry
+  OperationInProgress = 64,  // another operation on the call (hold, re-INVITE) is not done yet
+  RejectedByEndpoint = 65,   // the phone or switch refused the SIP request the operation needed
   // 70-79: agents
   UnknownAgent = 70,            // no such agent login
   InvalidAgentState = 71,       // the request is not allowed in the agent's current state

@@ -20,6 +20,7 @@
 #include "model/dn.h"
 #include "model/error_codes.h"
 #include "model/event.h"
+#include "model/login_observer.h"
 #include "model/query.h"
 #include "model/spec.h"
 #include "util/result.h"
@@ -105,6 +106,8 @@ class CallModel {
   // The router (one observer; nullptr = none). Not in ModelOptions: the router is built on the
   // model, so it registers itself afterwards.
   void setAvailabilityObserver(AvailabilityObserver* observer) { availability_ = observer; }
+  // The MWI monitor (one observer; nullptr = none), registered like the router.
+  void setLoginObserver(LoginObserver* observer) { logins_ = observer; }
   // Available: logged in, Ready, DN in the configuration, DN device Idle (in service, endpoint
   // not busy, no call on it).
   bool isAvailable(const Agent& agent) const;
@@ -140,6 +143,11 @@ class CallModel {
   // The call leaves `from` for `to` without a router (embedded strategy, no-answer overflow).
   Status diverted(ConnId id, std::string_view from, std::string_view to,
                   const ReferenceId& ref = {});
+  // A request accepted earlier on call `id` failed later (a phone refused the re-INVITE of a
+  // HoldCall): EventError {errorCode, errorMessage, referenceId, thisDN, connId} to the clients
+  // of `dn`, the DN the request named. Nothing else changes.
+  Status requestFailed(ConnId id, std::string_view dn, ErrorCode code, std::string_view detail,
+                       const ReferenceId& ref = {});
 
   // --- user data and user events (CTI requests) ---
   // `dn`, when not empty, must be a party of the call. Attach and Update both merge the given
@@ -156,7 +164,10 @@ class CallModel {
                              const ReferenceId& ref = {});
   // MWI (DESIGN.md "Asterisk integration"): EventUserEvent to the extensions, logged-in agents
   // and logged-in members of groups associated with `mailbox`. Returns the events sent.
+  // The userData is kept as the mailbox's last known state (QueryAddress: AddressInfo::mwi).
   std::size_t mailboxEvent(std::string_view mailbox, const boost::json::object& userData);
+  // The last userData of mailboxEvent for `mailbox`; nullptr while none came.
+  const boost::json::object* mailboxState(std::string_view mailbox) const;
 
   // --- queries ---
   const Dn* findDn(std::string_view dn) const;
@@ -221,6 +232,7 @@ class CallModel {
   void setEstablished(Call& call);
   void setUserData(Call& call, boost::json::object userData);
   void eraseCall(ConnId id);
+  void setMailboxState(std::string_view mailbox, const boost::json::object& userData);
   void record(std::string_view kind, boost::json::object data);
 
   // --- events ---
@@ -237,6 +249,7 @@ class CallModel {
   ConnIdSource& connIds_;
   ChangeObserver* changes_;
   AvailabilityObserver* availability_ = nullptr;
+  LoginObserver* logins_ = nullptr;
 
   StringMap<Dn> dns_;
   StringMap<Agent> agents_;
@@ -251,6 +264,8 @@ class CallModel {
     std::vector<std::string> groups;
   };
   StringMap<MailboxRecipients> mailboxes_;
+  // The last MWI userData of each mailbox (kept across reloads, unlike the index above).
+  StringMap<boost::json::object> mailboxStates_;
 };
 
 }  // namespace ccsip::model

@@ -27,7 +27,8 @@ bool samePassword(std::string_view a, std::string_view b) {
 }  // namespace
 
 bool CallModel::presenceBusy(const Dn& dn) {
-  return dn.presence == EndpointPresence::Busy || dn.presence == EndpointPresence::Ringing;
+  return dn.presence == EndpointPresence::Busy || dn.presence == EndpointPresence::Ringing ||
+         dn.presence == EndpointPresence::Held;
 }
 
 util::Result<Agent*> CallModel::resolveAgent(const AgentRequest& request) {
@@ -83,6 +84,7 @@ Status CallModel::agentLogin(const AgentLoginRequest& request) {
   }
   setIdleSince(*agent);
   emit(agentEvent("EventAgentLogin", *agent, request.referenceId));
+  if (logins_ != nullptr) logins_->onAgentLogin(*agent);
   notifyIfAvailable(dnName);
   return ok();
 }
@@ -95,10 +97,12 @@ Status CallModel::agentLogout(const AgentRequest& request) {
     return makeError(ErrorCode::InvalidAgentState, toString(a.state));
   }
   const std::string agentId = a.agentId;
+  const std::string dn = a.dn;
   setAgentState(a, AgentState::LoggedOut, {}, false);
   TEvent event = agentEvent("EventAgentLogout", a, request.referenceId);
   bindAgent(a, "");
   emit(std::move(event));
+  if (logins_ != nullptr) logins_->onAgentLogout(a, dn);
   settleAgentRemoval(agentId);
   return ok();
 }
@@ -153,8 +157,10 @@ void CallModel::forceLogout(Agent& agent, std::string_view reason) {
   setAgentState(agent, AgentState::LoggedOut, {}, false);
   TEvent event = agentEvent("EventAgentLogout", agent, nullptr);
   event.fields["reasons"] = json::object{{"reason", reason}};
+  const std::string dn = agent.dn;
   bindAgent(agent, "");
   emit(std::move(event));
+  if (logins_ != nullptr) logins_->onAgentLogout(agent, dn);
 }
 
 Status CallModel::endpointPresence(std::string_view dnName, EndpointPresence presence) {
@@ -171,8 +177,10 @@ Status CallModel::endpointPresence(std::string_view dnName, EndpointPresence pre
 
   Agent* agent = agentOn(*dn);
   if (agent == nullptr) return ok();
-  if (presenceBusy(*dn) && agent->state == AgentState::Ready) {
-    // Seed "Private Calls": a call ccsip does not see still makes the agent unavailable.
+  if (presenceBusy(*dn) && agent->state == AgentState::Ready && dn->calls.empty()) {
+    // Seed "Private Calls": a call ccsip does not see still makes the agent unavailable. A
+    // contact-center call on the DN is one ccsip sees: its NOTIFYs confirm the call events
+    // already sent (the DN shows busy) and add no agent event.
     setAgentState(*agent, AgentState::NotReady, endpointBusyReasons(), true);
     emit(agentEvent("EventAgentNotReady", *agent, nullptr));
   } else if (presence == EndpointPresence::Idle && agent->state == AgentState::NotReady &&
@@ -213,7 +221,7 @@ DeviceState CallModel::deviceState(const Dn& dn) const {
   }
   if (busy || dn.presence == EndpointPresence::Busy) return DeviceState::Busy;
   if (ringing || dn.presence == EndpointPresence::Ringing) return DeviceState::Ringing;
-  if (held) return DeviceState::Held;
+  if (held || dn.presence == EndpointPresence::Held) return DeviceState::Held;
   return DeviceState::Idle;
 }
 

@@ -24,6 +24,9 @@ util::Result<AddressInfo> CallModel::queryAddress(std::string_view dnName) const
     if (party == nullptr) continue;
     info.calls.push_back(AddressCall{id, call->type, party->state, call->otherDnFor(dn->dn)});
   }
+  if (!dn->options.mailbox.empty()) {
+    if (const auto* state = mailboxState(dn->options.mailbox); state != nullptr) info.mwi = *state;
+  }
   return info;
 }
 

@@ -75,6 +75,7 @@ Status CallModel::distributeUserEvent(std::string_view dn, const json::object& u
 std::size_t CallModel::mailboxEvent(std::string_view mailbox, const json::object& userData) {
   auto it = mailboxes_.find(mailbox);
   if (it == mailboxes_.end()) return 0;
+  setMailboxState(mailbox, userData);
   const MailboxRecipients& to = it->second;
   std::size_t sent = 0;
   for (const std::string& name : to.dns) {
@@ -108,6 +109,21 @@ std::size_t CallModel::mailboxEvent(std::string_view mailbox, const json::object
     }
   }
   return sent;
+}
+
+const json::object* CallModel::mailboxState(std::string_view mailbox) const {
+  auto it = mailboxStates_.find(mailbox);
+  return it == mailboxStates_.end() ? nullptr : &it->second;
+}
+
+void CallModel::setMailboxState(std::string_view mailbox, const json::object& userData) {
+  auto it = mailboxStates_.find(mailbox);
+  if (it == mailboxStates_.end()) {
+    mailboxStates_.emplace(std::string(mailbox), userData);
+  } else {
+    it->second = userData;
+  }
+  if (changes_ != nullptr) record("mailbox.state", {{"mailbox", mailbox}, {"userData", userData}});
 }
 
 void CallModel::rebuildMailboxIndex() {

@@ -38,6 +38,7 @@ json::object toJson(const AddressInfo& info) {
     calls.push_back(std::move(item));
   }
   out["calls"] = std::move(calls);
+  if (const auto* mwi = info.mwi.if_contains("gsipmwi"); mwi != nullptr) out["mwi"] = *mwi;
   return out;
 }
 

@@ -31,6 +31,8 @@ struct AddressInfo {
   AgentState agentState = AgentState::LoggedOut;
   boost::json::object reasons;
   std::vector<AddressCall> calls;
+  // The last MWI userData of the DN's mailbox ({"gsipmwi": {...}}); empty while none is known.
+  boost::json::object mwi;
 };
 
 // QueryServer: counts by state; all-zero call and party counts mean no call leaked.

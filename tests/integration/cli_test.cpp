@@ -132,12 +132,12 @@ TEST_F(CcsipLifecycleTest, PortFileListsBoundPorts) {
   EXPECT_TRUE(answersOptionsTcp());
 }
 
-TEST_F(CcsipLifecycleTest, SighupIsLoggedAndServiceContinues) {
+TEST_F(CcsipLifecycleTest, SighupReloadIsLoggedAndServiceContinues) {
   ASSERT_TRUE(startServer());
   ccsip_.signal(SIGHUP);
   bool logged = false;
   for (int i = 0; i < 100 && !logged; ++i) {
-    logged = ccsip_.output().find("reload not supported yet") != std::string::npos;
+    logged = ccsip_.output().find("SIGHUP: reloaded") != std::string::npos;
     if (!logged) std::this_thread::sleep_for(50ms);
   }
   EXPECT_TRUE(logged) << ccsip_.outputTail();

@@ -29,6 +29,7 @@ TEST_F(RoutedCallTest, InboundCallIsRoutedToTheReadyAgentAndSeenOnCti) {
       "\n"
       "  trusted: [127.0.0.1]\n"
       "  options-keepalive: 0\n"
+      "  presence: {enable: false}\n"  // the SIPp agent phone answers no SUBSCRIBE
       "dns:\n"
       "  - {dn: \"2000\", on: switch}\n"
       "  - dn: \"8000\"\n"

@@ -271,7 +271,15 @@ void ClientSubscription::handleNotify(const txn::ServerTransactionHandle& txn,
     core_.respond(txn, request, 400);
     return;
   }
-  const SubscriptionStateHeader subState = std::move(*parsed);
+  const NotifyEvent notify{std::move(*parsed),
+                           Body{std::string(request.contentType()), std::string(request.body())},
+                           request};
+  // RFC 3261 21.4.1: a body the package cannot read is a bad request; refused, it changes nothing.
+  if (!handler_.acceptNotify(*this, notify)) {
+    core_.respond(txn, request, 400);
+    return;
+  }
+  const SubscriptionStateHeader& subState = notify.state;
   core_.respond(txn, request, 200);
 
   switch (subState.state) {
@@ -293,8 +301,7 @@ void ClientSubscription::handleNotify(const txn::ServerTransactionHandle& txn,
     case SubscriptionStateValue::Terminated:
       break;
   }
-  const Body body{std::string(request.contentType()), std::string(request.body())};
-  handler_.onNotify(*this, NotifyEvent{subState, body, request});
+  handler_.onNotify(*this, notify);
   if (terminated() || subState.state != SubscriptionStateValue::Terminated) return;
   const bool unsubscribing = state_ == State::Unsubscribing || endRequested_;
   SubscriptionTermination termination;

@@ -64,6 +64,12 @@ class ClientSubscriptionHandler {
   // after pending), with
   // the granted duration (the 2xx's Expires; chan_sip's NOTIFYs carry none).
   virtual void onActive(ClientSubscription& subscription, std::chrono::seconds expires) {}
+  // Every NOTIFY whose Event and Subscription-State are valid, before it is answered: false
+  // refuses it with 400 (a body the package cannot read) and the NOTIFY changes nothing, neither
+  // the subscription's state nor, since onNotify does not follow, the application's.
+  virtual bool acceptNotify(ClientSubscription& subscription, const NotifyEvent& notify) {
+    return true;
+  }
   // Every NOTIFY, answered 200 before this call, including the final terminated one.
   virtual void onNotify(ClientSubscription& subscription, const NotifyEvent& notify) = 0;
   // The subscription ended after having been accepted (or created by a NOTIFY); called once.

@@ -30,9 +30,12 @@ TEST(SwitchSection, MinimalGetsDefaults) {
   EXPECT_EQ(pbx.presence.expires.count(), 3600);
   EXPECT_EQ(pbx.presence.retry.count(), 60);
   EXPECT_FALSE(pbx.mwi.extensionEnable);
-  EXPECT_EQ(pbx.mwi.expires.count(), 3600);
+  EXPECT_EQ(pbx.presence.fromUser, "sipserver");
+  EXPECT_TRUE(pbx.presence.enable);
+  EXPECT_EQ(pbx.mwi.expires.count(), 600);
   EXPECT_EQ(pbx.mwi.retry.count(), 60);
   EXPECT_EQ(pbx.optionsKeepalive.count(), 30);
+  EXPECT_EQ(pbx.subscribeRate, 50u);
 }
 
 TEST(SwitchSection, FullSection) {
@@ -42,9 +45,10 @@ TEST(SwitchSection, FullSection) {
   port: 5080
   transport: TCP
   trusted: [10.1.0.0/16, "2001:db8::/64", 192.0.2.99]
-  presence: {event: dialog, expires: 600, retry: 30}
+  presence: {enable: false, event: dialog, expires: 600, retry: 30, from-user: ccsip}
   mwi: {extension-enable: true, expires: 1800, retry: 120}
   options-keepalive: 0
+  subscribe-rate: 500
 )");
   ASSERT_TRUE(result.ok()) << errorsOf(result);
   const SwitchConfig& pbx = *result.config.pbx;
@@ -64,6 +68,9 @@ TEST(SwitchSection, FullSection) {
   EXPECT_EQ(pbx.mwi.expires.count(), 1800);
   EXPECT_EQ(pbx.mwi.retry.count(), 120);
   EXPECT_EQ(pbx.optionsKeepalive.count(), 0);
+  EXPECT_EQ(pbx.presence.fromUser, "ccsip");
+  EXPECT_FALSE(pbx.presence.enable);
+  EXPECT_EQ(pbx.subscribeRate, 500u);
   EXPECT_EQ(toString(PresenceEvent::Dialog), "dialog");
 }
 

@@ -441,13 +441,16 @@ TEST_F(InboundCallTest, LateOfferFromTheSwitchGets488) {
   expectNothingLeft();
 }
 
-TEST_F(InboundCallTest, ReinviteOnAnAnsweredCallIsRefusedAndTheCallGoesOn) {
+TEST_F(InboundCallTest, ReinviteRefusedByTheAgentIsRefusedToTheCallerAndTheCallGoesOn) {
   auto session = answered();
+  phones.recorder.offerHook = [](InviteSession& s, const Body&) { s.reject(488); };
   EXPECT_TRUE(session->reinvite(sdp("hold")));
   wire.pump();
+  // Relayed to the agent leg (inbound_call_control_test.cpp has the relay in full); the
+  // agent's refusal goes back to the caller.
+  EXPECT_EQ(countTo("ccsip:INVITE", kAgentPort), 2u);
   EXPECT_EQ(countTo("ccsip:488/INVITE", kCallerPort), 1u);
   EXPECT_TRUE(callerRecorder.has("reinvite-rejected 488"));
-  EXPECT_EQ(countTo("ccsip:INVITE", kAgentPort), 1u);  // nothing relayed to the agent
   session->end();
   wire.pump();
   EXPECT_EQ(countTo("ccsip:BYE", kAgentPort), 1u);

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ccsip::pbx {
+
+// Where the switch is, as the monitors write it into Request-URIs and From headers.
+struct SwitchAddress {
+  std::string host;  // URI host: "192.0.2.10", "[2001:db8::5]"
+  std::uint16_t port = 5060;
+  bool tcp = false;
+
+  // "sip:<user>@<host>:<port>" (";transport=tcp" for TCP: RFC 3263 4.1 picks the transport
+  // from the URI); no user part when `user` is empty.
+  std::string uri(std::string_view user) const {
+    std::string out = "sip:";
+    if (!user.empty()) {
+      out += user;
+      out += '@';
+    }
+    out += host;
+    out += ':';
+    out += std::to_string(port);
+    if (tcp) out += ";transport=tcp";
+    return out;
+  }
+};
+
+}  // namespace ccsip::pbx
