@@ -25,6 +25,8 @@ Server::ReloadOutcome Server::reload(const config::Config& next) {
   credentials_ = config::ExtensionCredentialStore(config_.extensions);
   // Removed DNs and agents with calls stay until those calls end (CallModel::apply).
   outcome.model = model_.apply(model::specFromConfig(config_));
+  // After the model: a forced logout of a removed agent has released its boxes already.
+  if (pbx_) pbx_->reload(config_);
   return outcome;
 }
 

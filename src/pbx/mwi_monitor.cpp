@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unordered_set>
+
 #include "pbx/mwi_user_data.h"
 
 namespace ccsip::pbx {
@@ -39,15 +41,70 @@ void MwiMonitor::recreateAll() {
 void MwiMonitor::onAgentLogin(const model::Agent& agent) {
   const MwiScope::AgentBoxes* boxes = scope_.boxesOf(agent.agentId);
   if (boxes == nullptr) return;
-  if (!boxes->own.empty()) acquire(boxes->own, agent.dn, MwiAssociation::Agent);
-  for (const std::string& group : boxes->groups) acquire(group, agent.dn, MwiAssociation::Group);
+  acquireAgentBoxes(*boxes, agent.dn);
+  held_[agent.agentId] = Held{agent.dn, *boxes};
 }
 
 void MwiMonitor::onAgentLogout(const model::Agent& agent, std::string_view) {
-  const MwiScope::AgentBoxes* boxes = scope_.boxesOf(agent.agentId);
-  if (boxes == nullptr) return;
-  if (!boxes->own.empty()) release(boxes->own);
-  for (const std::string& group : boxes->groups) release(group);
+  auto it = held_.find(agent.agentId);
+  if (it == held_.end()) return;
+  releaseAgentBoxes(it->second.boxes);
+  held_.erase(it);
+}
+
+void MwiMonitor::acquireAgentBoxes(const MwiScope::AgentBoxes& boxes, std::string_view dn) {
+  if (!boxes.own.empty()) acquire(boxes.own, dn, MwiAssociation::Agent);
+  for (const std::string& group : boxes.groups) acquire(group, dn, MwiAssociation::Group);
+}
+
+void MwiMonitor::releaseAgentBoxes(const MwiScope::AgentBoxes& boxes) {
+  if (!boxes.own.empty()) release(boxes.own);
+  for (const std::string& group : boxes.groups) release(group);
+}
+
+void MwiMonitor::reload(MwiScope scope) {
+  // Everything wanted under the new scope is acquired before anything of the old is released:
+  // a box in both keeps users > 0 throughout, so its subscription is never dropped. A box
+  // acquired while Active is refreshed once (its new user learns the state).
+  auto sameBoxes = [](const MwiScope::AgentBoxes& a, const MwiScope::AgentBoxes& b) {
+    return a.own == b.own && a.groups == b.groups;
+  };
+  const bool extensions = options_.extensionEnable;
+  std::vector<MwiScope::ExtensionBox> oldExtensions = std::move(scope_.extensions);
+  // Keyed "dn\nmailbox": a reload of 50,000 extensions stays linear.
+  auto keysOf = [](const std::vector<MwiScope::ExtensionBox>& list) {
+    std::unordered_set<std::string> keys;
+    keys.reserve(list.size());
+    for (const auto& box : list) keys.insert(box.dn + '\n' + box.mailbox);
+    return keys;
+  };
+  const std::unordered_set<std::string> oldKeys = keysOf(oldExtensions);
+  const std::unordered_set<std::string> newKeys = keysOf(scope.extensions);
+  auto contains = [](const std::unordered_set<std::string>& keys,
+                     const MwiScope::ExtensionBox& box) {
+    return keys.contains(box.dn + '\n' + box.mailbox);
+  };
+  if (extensions) {
+    for (const auto& box : scope.extensions) {
+      if (!contains(oldKeys, box)) acquire(box.mailbox, box.dn, MwiAssociation::Extension);
+    }
+  }
+  std::vector<MwiScope::AgentBoxes> releasedAgentBoxes;
+  for (auto& [agentId, held] : held_) {
+    const MwiScope::AgentBoxes* next = scope.boxesOf(agentId);
+    const MwiScope::AgentBoxes wanted = next == nullptr ? MwiScope::AgentBoxes{} : *next;
+    if (sameBoxes(wanted, held.boxes)) continue;
+    acquireAgentBoxes(wanted, held.dn);
+    releasedAgentBoxes.push_back(std::move(held.boxes));
+    held.boxes = wanted;
+  }
+  for (const auto& boxes : releasedAgentBoxes) releaseAgentBoxes(boxes);
+  if (extensions) {
+    for (const auto& box : oldExtensions) {
+      if (!contains(newKeys, box)) release(box.mailbox);
+    }
+  }
+  scope_ = std::move(scope);
 }
 
 MwiMonitor::Box& MwiMonitor::boxOf(std::string_view mailbox) {

@@ -48,6 +48,10 @@ class MwiMonitor final : public model::LoginObserver, private KeptSubscriptionOw
   void start();  // the extension boxes
   void stop();   // every box unsubscribed; logins after it subscribe nothing
   void recreateAll();
+  // A reload (SIGHUP): `scope` replaces the running one. Extension boxes and the boxes of the
+  // agents logged in now follow it (a box that stays keeps its subscription untouched; one no
+  // longer used by anybody is unsubscribed); later logins use it.
+  void reload(MwiScope scope);
 
   // model::LoginObserver
   void onAgentLogin(const model::Agent& agent) override;
@@ -70,6 +74,14 @@ class MwiMonitor final : public model::LoginObserver, private KeptSubscriptionOw
     KeptSubscription subscription;
   };
 
+  // The boxes one login holds: released at its logout even if a reload changed the scope.
+  struct Held {
+    std::string dn;
+    MwiScope::AgentBoxes boxes;
+  };
+
+  void acquireAgentBoxes(const MwiScope::AgentBoxes& boxes, std::string_view dn);
+  void releaseAgentBoxes(const MwiScope::AgentBoxes& boxes);
   void acquire(std::string_view mailbox, std::string_view dn, MwiAssociation type);
   void release(std::string_view mailbox);
   Box& boxOf(std::string_view mailbox);  // created on first use, kept for the run
@@ -89,6 +101,7 @@ class MwiMonitor final : public model::LoginObserver, private KeptSubscriptionOw
   std::deque<Box> boxes_;  // stable addresses; KeptSubscription::tag() is the index
   std::unordered_map<std::string, std::uint32_t, MwiScope::Hash, std::equal_to<>> index_;
   std::optional<events::MessageSummary> decoded_;
+  std::unordered_map<std::string, Held, MwiScope::Hash, std::equal_to<>> held_;  // by agent id
 };
 
 }  // namespace ccsip::pbx

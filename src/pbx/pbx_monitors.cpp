@@ -93,6 +93,14 @@ void PbxMonitors::start() {
   keepalive_.start();
 }
 
+void PbxMonitors::reload(const config::Config& config) {
+  const std::vector<std::string> endpoints = monitoredEndpoints(config);
+  presence_.reload(endpoints);
+  mwi_.reload(mwiScopeFromConfig(config));
+  spdlog::info("switch: following the presence of {} endpoint(s) after the reload",
+               endpoints.size());
+}
+
 void PbxMonitors::onSwitchRestarted() {
   presence_.recreateAll();
   mwi_.recreateAll();

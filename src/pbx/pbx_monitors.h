@@ -36,6 +36,9 @@ class PbxMonitors final : private SwitchRestartHandler {
   PbxMonitors& operator=(const PbxMonitors&) = delete;
 
   void start();
+  // A reload (SIGHUP): the monitored endpoints and the mailbox scope follow `config`; the switch
+  // itself (address, packages, timers) changes only with a restart.
+  void reload(const config::Config& config);
   // Unsubscribes everything (the seed: extension boxes end at shutdown) and calls `done` once
   // every subscription is over or `limit` has passed, whichever comes first.
   void shutdown(util::Duration limit, std::function<void()> done);

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unordered_set>
+
 #include "pbx/presence_state.h"
 
 namespace ccsip::pbx {
@@ -30,6 +32,25 @@ void PresenceMonitor::start() {
 
 void PresenceMonitor::stop() {
   for (Endpoint& endpoint : endpoints_) endpoint.subscription.stop();
+}
+
+void PresenceMonitor::reload(const std::vector<std::string>& dns) {
+  const std::unordered_set<std::string_view> wanted(dns.begin(), dns.end());
+  std::unordered_set<std::string_view> known;
+  known.reserve(endpoints_.size());
+  // An endpoint removed earlier keeps its slot (tags are indexes): re-added, it starts again.
+  for (Endpoint& endpoint : endpoints_) {
+    known.insert(endpoint.dn);
+    const bool keep = wanted.contains(endpoint.dn);
+    if (keep && !endpoint.subscription.wanted()) endpoint.subscription.start();
+    if (!keep && endpoint.subscription.wanted()) endpoint.subscription.stop();
+  }
+  for (const std::string& dn : dns) {
+    if (known.contains(dn)) continue;
+    endpoints_.emplace_back(context_, static_cast<std::uint32_t>(endpoints_.size()), dn);
+    known.insert(endpoints_.back().dn);
+    endpoints_.back().subscription.start();
+  }
 }
 
 void PresenceMonitor::recreateAll() {

@@ -42,6 +42,9 @@ class PresenceMonitor final : private KeptSubscriptionOwner {
   void start();  // every endpoint, through the pacer
   void stop();   // unsubscribes every endpoint
   void recreateAll();
+  // A reload (SIGHUP): subscribes the endpoints new in `dns`, unsubscribes those no longer in it,
+  // and leaves the others' subscriptions untouched.
+  void reload(const std::vector<std::string>& dns);
 
   std::size_t size() const { return endpoints_.size(); }
   // Subscriptions still on the wire (not Idle); O(n), for shutdown and tests.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/asio/ip/address.hpp>
 
 #include "model/spec_from_config.h"
@@ -98,6 +100,45 @@ TEST_F(PbxMonitorsTest, ShutdownGivesUpAfterTheLimit) {
   EXPECT_FALSE(done);  // the switch does not answer the unsubscribes
   run(200ms, 100ms);
   EXPECT_TRUE(done);
+}
+
+TEST_F(PbxMonitorsTest, ReloadSubscribesNewEndpointsAndBoxesAndEndsRemovedOnes) {
+  monitors->start();
+  run(100ms);
+  loginReady("a1");
+  run(100ms);
+  asterisk.answerAll(200);
+  ASSERT_EQ(asterisk.initialSubscribes().size(), 3u);  // 1000, gvm-1000, gvm-a1
+
+  // The new file: extension 1000 is gone, 1002 (box 1002) comes, agent a1's box becomes a1b.
+  config::Config next = pbxConfig();
+  next.dns.erase(next.dns.begin());
+  config::DnConfig added;
+  added.dn = "1002";
+  added.mailbox = "1002";
+  next.dns.push_back(added);
+  next.agents[0].defaultDn = "1002";
+  next.agents[0].mailbox = "a1b";
+  monitors->reload(next);
+  run(100ms);
+  EXPECT_EQ(asterisk.initialSubscribes("1002").size(), 1u);
+  EXPECT_EQ(asterisk.initialSubscribes("gvm-1002").size(), 1u);
+  EXPECT_EQ(asterisk.initialSubscribes("gvm-a1b").size(), 1u);
+  // 1000, gvm-1000 and gvm-a1 are unsubscribed (Expires: 0), nothing else.
+  std::vector<std::string> ended;
+  for (const Message& m : asterisk.unanswered()) {
+    if (m.expires() == 0u) ended.emplace_back(m.to().uri.user);  // in-dialog: To names it
+  }
+  std::sort(ended.begin(), ended.end());
+  EXPECT_EQ(ended, (std::vector<std::string>{"1000", "gvm-1000", "gvm-a1"}));
+
+  // The same file again changes nothing on the wire.
+  asterisk.answerAll(200);
+  const std::size_t before = asterisk.initialSubscribes().size();
+  monitors->reload(next);
+  run(100ms);
+  EXPECT_EQ(asterisk.initialSubscribes().size(), before);
+  EXPECT_TRUE(asterisk.unanswered().empty());
 }
 
 }  // namespace
