@@ -127,6 +127,14 @@ model::Status checkFields(const json::object& message, const RequestSpec& spec) 
   return model::ok();
 }
 
+std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes) {
+  if (text.size() <= maxBytes) return text;
+  std::size_t cut = maxBytes;
+  // RFC 3629 3: continuation bytes are 10xxxxxx; back up to the lead byte of the cut character.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
 std::string errorEventText(int code, std::string_view message,
                            std::optional<ReferenceId> referenceId) {
   json::object event;

@@ -43,6 +43,13 @@ util::Result<std::string_view> readRequestName(const boost::json::object& messag
 // field.
 model::Status checkFields(const boost::json::object& message, const RequestSpec& spec);
 
+// The longest prefix of `text` of at most `maxBytes` that does not cut a UTF-8 sequence, for
+// echoing a client's string in an errorMessage: a cut inside a multi-byte character would put
+// invalid UTF-8 on the wire, which clients' JSON parsers refuse and a WebSocket peer must
+// answer by failing the connection (RFC 6455 8.1). `text` is valid UTF-8 (parseMessage
+// checked it).
+std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes);
+
 // {"event":"EventError","errorCode":N,"errorMessage":"...","referenceId":R}; referenceId is
 // left out when the request had no valid one.
 std::string errorEventText(int code, std::string_view message,

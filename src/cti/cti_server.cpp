@@ -19,7 +19,7 @@ constexpr std::string_view kEventAgentLogin = "EventAgentLogin";
 constexpr std::string_view kEventAgentLogout = "EventAgentLogout";
 // After a failed accept (EMFILE...), wait before the next one instead of spinning.
 constexpr util::Duration kAcceptRetry{100};
-// An unknown request name is echoed in the error, cut to this length.
+// An unknown request name is echoed in the error, cut to at most this many bytes.
 constexpr std::size_t kMaxEchoedName = 64;
 
 // Comparing tokens in constant time, so the time to reject does not tell how much matched.
@@ -55,11 +55,6 @@ std::string_view stringField(const json::object& object, std::string_view name) 
 
 }  // namespace
 
-struct CtiServer::Acceptor {
-  explicit Acceptor(boost::asio::ip::tcp::acceptor a) : acceptor(std::move(a)) {}
-  boost::asio::ip::tcp::acceptor acceptor;
-};
-
 CtiServer::CtiServer(const CtiServerServices& services, CtiOptions options)
     : timers_(services.timers),
       handler_(services.handler),
@@ -75,49 +70,37 @@ CtiServer::~CtiServer() {
 }
 
 void CtiServer::adoptTcp(boost::asio::ip::tcp::acceptor acceptor) {
-  acceptors_.push_back(std::make_unique<Acceptor>(std::move(acceptor)));
-  startAccept(*acceptors_.back());
+  acceptors_.push_back(std::make_unique<util::AcceptLoop>(
+      std::move(acceptor), static_cast<util::AcceptHandler&>(*this),
+      util::AcceptLoopOptions{.name = "CTI", .retryDelay = kAcceptRetry, .timers = &timers_}));
+  acceptors_.back()->start();
 }
 
-void CtiServer::startAccept(Acceptor& acceptor) {
-  acceptor.acceptor.async_accept(
-      [this, &acceptor, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec,
-                                                            boost::asio::ip::tcp::socket socket) {
-        if (alive.expired() || !acceptor.acceptor.is_open()) return;
-        if (ec) {
-          if (ec == boost::asio::error::operation_aborted) return;
-          spdlog::warn("CTI: accept failed: {}", ec.message());
-          timers_.schedule(kAcceptRetry, [this, &acceptor, alive] {
-            if (!alive.expired() && acceptor.acceptor.is_open()) startAccept(acceptor);
-          });
-          return;
-        }
-        if (clients_.size() >= options_.maxClients) {
-          ++counters_.clientsRejected;
-          spdlog::warn("CTI: refusing a TCP client: {} clients already", clients_.size());
-          boost::system::error_code ignored;
-          socket.close(ignored);
-        } else {
-          addClient(std::make_shared<TcpClientConnection>(nextId(), owner(), options_.limits,
-                                                          std::move(socket)));
-        }
-        startAccept(acceptor);
+void CtiServer::onAccepted(boost::asio::ip::tcp::socket socket) {
+  addConnection(
+      "TCP", [&socket](ClientId id, ConnectionOwner& owner, const ConnectionLimits& limits) {
+        return std::make_shared<TcpClientConnection>(id, owner, limits, std::move(socket));
       });
+  // A refused socket is closed when it goes out of scope here.
 }
 
 void CtiServer::acceptWebSocket(boost::asio::ip::tcp::socket socket, UpgradeRequest request) {
-  if (clients_.size() >= options_.maxClients) {
-    ++counters_.clientsRejected;
-    spdlog::warn("CTI: refusing a WebSocket client: {} clients already", clients_.size());
-    boost::system::error_code ignored;
-    socket.close(ignored);
-    return;
-  }
-  addClient(std::make_shared<WebSocketClientConnection>(nextId(), owner(), options_.limits,
-                                                        std::move(socket), std::move(request)));
+  addConnection("WebSocket", [&socket, &request](ClientId id, ConnectionOwner& owner,
+                                                 const ConnectionLimits& limits) {
+    return std::make_shared<WebSocketClientConnection>(id, owner, limits, std::move(socket),
+                                                       std::move(request));
+  });
 }
 
-ClientId CtiServer::addClient(std::shared_ptr<ClientConnection> connection) {
+std::optional<ClientId> CtiServer::addConnection(std::string_view transport,
+                                                 const ConnectionFactory& make) {
+  if (clients_.size() >= options_.maxClients) {
+    ++counters_.clientsRejected;
+    spdlog::warn("CTI: refusing a {} client: {} clients already", transport, clients_.size());
+    return std::nullopt;
+  }
+  auto connection = make(nextId(), owner(), options_.limits);
+  if (!connection) return std::nullopt;
   const ClientId id = connection->id();
   ++counters_.clientsAccepted;
   auto& session = clients_[id];
@@ -204,10 +187,7 @@ bool CtiServer::disconnect(ClientId client) {
 }
 
 void CtiServer::close() {
-  for (auto& acceptor : acceptors_) {
-    boost::system::error_code ignored;
-    acceptor->acceptor.close(ignored);
-  }
+  for (auto& acceptor : acceptors_) acceptor->close();
   for (auto& [id, session] : clients_) {
     if (session.authTimer != 0) timers_.cancel(session.authTimer);
     session.connection->detach();
@@ -244,9 +224,7 @@ std::vector<ClientInfo> CtiServer::clients() const {
 std::vector<boost::asio::ip::tcp::endpoint> CtiServer::tcpEndpoints() const {
   std::vector<boost::asio::ip::tcp::endpoint> out;
   for (const auto& acceptor : acceptors_) {
-    boost::system::error_code ec;
-    const auto endpoint = acceptor->acceptor.local_endpoint(ec);
-    if (!ec) out.push_back(endpoint);
+    if (const auto endpoint = acceptor->localEndpoint()) out.push_back(*endpoint);
   }
   return out;
 }
@@ -270,7 +248,7 @@ void CtiServer::onMessage(ClientId client, std::string_view text) {
   const RequestSpec* spec = findRequest(*name);
   if (spec == nullptr) {
     return rejectRequest(
-        client, model::makeError(ErrorCode::UnknownRequest, name->substr(0, kMaxEchoedName)),
+        client, model::makeError(ErrorCode::UnknownRequest, utf8Prefix(*name, kMaxEchoedName)),
         *referenceId);
   }
   if (auto checked = checkFields(request, *spec); !checked) {

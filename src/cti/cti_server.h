@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,16 +21,21 @@
 #include "cti/request_handler.h"
 #include "cti/upgrade_request.h"
 #include "model/event.h"
+#include "util/accept_loop.h"
 #include "util/timer_service.h"
 
 namespace ccsip::cti {
 
 // What the server works with; all must outlive it.
 struct CtiServerServices {
-  util::TimerService& timers;  // OpenSession timeout
+  util::TimerService& timers;  // OpenSession timeout, accept retries
   RequestHandler& handler;
   const DnDirectory& directory;
 };
+
+// Makes the transport of a new client from its id, the owner it reports to and its limits.
+using ConnectionFactory = std::function<std::shared_ptr<ClientConnection>(
+    ClientId, ConnectionOwner&, const ConnectionLimits&)>;
 
 // A read-only view of one client, for the admin API and tests.
 struct ClientInfo {
@@ -57,7 +63,9 @@ struct ClientInfo {
 //
 // Single-threaded: every call on the io_context's thread. Never blocks: a client whose send
 // queue overflows is disconnected.
-class CtiServer final : public model::EventSink, private ConnectionOwner {
+class CtiServer final : public model::EventSink,
+                        private ConnectionOwner,
+                        private util::AcceptHandler {
  public:
   CtiServer(const CtiServerServices& services, CtiOptions options);
   ~CtiServer() override;
@@ -68,6 +76,10 @@ class CtiServer final : public model::EventSink, private ConnectionOwner {
   void adoptTcp(boost::asio::ip::tcp::acceptor acceptor);
   // A WebSocket upgrade request read by the HTTP server on `/cti`; completes the handshake.
   void acceptWebSocket(boost::asio::ip::tcp::socket socket, UpgradeRequest request);
+  // Admits a client on any transport (TCP and WebSocket come this way; tests and the fuzz
+  // target bring in-memory connections) and starts it. nullopt, and nothing is made, when
+  // maxClients are connected (or `make` returns null). `transport` names it in the log.
+  std::optional<ClientId> addConnection(std::string_view transport, const ConnectionFactory& make);
 
   // model::EventSink: routes to clients registered on event.dns and bound to event.agentId.
   void onEvent(const model::TEvent& event) override;
@@ -107,10 +119,8 @@ class CtiServer final : public model::EventSink, private ConnectionOwner {
     // The last AgentLogin passed to the core, until its EventAgentLogin binds the agent.
     std::optional<std::pair<std::string, ReferenceId>> pendingLogin;
   };
-  struct Acceptor;
-
-  void startAccept(Acceptor& acceptor);
-  ClientId addClient(std::shared_ptr<ClientConnection> connection);
+  // util::AcceptHandler: a client on an adopted TCP acceptor.
+  void onAccepted(boost::asio::ip::tcp::socket socket) override;
   ClientId nextId() { return nextId_++; }
   // The private base, for connections (make_shared cannot see the conversion).
   ConnectionOwner& owner() { return *this; }
@@ -140,11 +150,9 @@ class CtiServer final : public model::EventSink, private ConnectionOwner {
   CtiCounters counters_;
   EventRoutes routes_;
   std::unordered_map<ClientId, Session> clients_;
-  // Acceptors are only closed, never erased, before the destructor (handlers hold pointers).
-  std::vector<std::unique_ptr<Acceptor>> acceptors_;
+  std::vector<std::unique_ptr<util::AcceptLoop>> acceptors_;
   std::vector<ClientId> scratch_;  // recipients of the event being routed
   ClientId nextId_ = 1;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // async handlers hold it weakly
 };
 
 }  // namespace ccsip::cti

@@ -1,15 +1,13 @@
 #include "http/http_server.h"
 
-#include <spdlog/spdlog.h>
-#include <boost/asio/steady_timer.hpp>
-
 #include "http/http_session.h"
 
 namespace ccsip::http {
 
 namespace {
 
-constexpr std::chrono::milliseconds kAcceptRetry{100};
+// After a failed accept (EMFILE...), wait before the next one instead of spinning.
+constexpr util::Duration kAcceptRetry{100};
 
 RouterSources routerSources(const HttpServerServices& services, const HttpOptions& options) {
   RouterSources sources;
@@ -22,13 +20,6 @@ RouterSources routerSources(const HttpServerServices& services, const HttpOption
 
 }  // namespace
 
-struct HttpServer::Acceptor {
-  explicit Acceptor(boost::asio::ip::tcp::acceptor a)
-      : acceptor(std::move(a)), retry(acceptor.get_executor()) {}
-  boost::asio::ip::tcp::acceptor acceptor;
-  boost::asio::steady_timer retry;
-};
-
 HttpServer::HttpServer(const HttpServerServices& services, HttpOptions options)
     : services_(services),
       options_(std::move(options)),
@@ -39,46 +30,29 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::adopt(boost::asio::ip::tcp::acceptor acceptor) {
-  acceptors_.push_back(std::make_unique<Acceptor>(std::move(acceptor)));
-  startAccept(*acceptors_.back());
+  // Retries on an asio timer of the acceptor's executor: the HTTP server has no TimerService.
+  acceptors_.push_back(std::make_unique<util::AcceptLoop>(
+      std::move(acceptor), static_cast<util::AcceptHandler&>(*this),
+      util::AcceptLoopOptions{.name = "HTTP", .retryDelay = kAcceptRetry, .timers = nullptr}));
+  acceptors_.back()->start();
 }
 
-void HttpServer::startAccept(Acceptor& acceptor) {
-  acceptor.acceptor.async_accept(
-      [this, &acceptor, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec,
-                                                            boost::asio::ip::tcp::socket socket) {
-        if (alive.expired() || !acceptor.acceptor.is_open()) return;
-        if (ec) {
-          if (ec == boost::asio::error::operation_aborted) return;
-          spdlog::warn("HTTP: accept failed: {}", ec.message());
-          // EMFILE and friends: wait instead of spinning on the same error.
-          acceptor.retry.expires_after(kAcceptRetry);
-          acceptor.retry.async_wait([this, &acceptor, alive](const boost::system::error_code& e) {
-            if (!e && !alive.expired() && acceptor.acceptor.is_open()) startAccept(acceptor);
-          });
-          return;
-        }
-        if (sessions_.size() >= options_.maxConnections) {
-          ++counters_.connectionsRejected;
-          boost::system::error_code ignored;
-          socket.close(ignored);
-        } else {
-          ++counters_.connectionsAccepted;
-          const auto id = nextId_++;
-          auto session = std::make_shared<HttpSession>(id, *this, std::move(socket));
-          sessions_.emplace(id, session);
-          session->start();
-        }
-        startAccept(acceptor);
-      });
+void HttpServer::onAccepted(boost::asio::ip::tcp::socket socket) {
+  if (sessions_.size() >= options_.maxConnections) {
+    ++counters_.connectionsRejected;
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  ++counters_.connectionsAccepted;
+  const auto id = nextId_++;
+  auto session = std::make_shared<HttpSession>(id, *this, std::move(socket));
+  sessions_.emplace(id, session);
+  session->start();
 }
 
 void HttpServer::close() {
-  for (auto& acceptor : acceptors_) {
-    boost::system::error_code ignored;
-    acceptor->acceptor.close(ignored);
-    acceptor->retry.cancel();
-  }
+  for (auto& acceptor : acceptors_) acceptor->close();
   auto sessions = std::move(sessions_);
   sessions_.clear();
   for (auto& [id, session] : sessions) session->detach();
@@ -87,9 +61,7 @@ void HttpServer::close() {
 std::vector<boost::asio::ip::tcp::endpoint> HttpServer::endpoints() const {
   std::vector<boost::asio::ip::tcp::endpoint> out;
   for (const auto& acceptor : acceptors_) {
-    boost::system::error_code ec;
-    const auto endpoint = acceptor->acceptor.local_endpoint(ec);
-    if (!ec) out.push_back(endpoint);
+    if (const auto endpoint = acceptor->localEndpoint()) out.push_back(*endpoint);
   }
   return out;
 }

@@ -14,6 +14,7 @@
 #include "http/admin_source.h"
 #include "http/http_router.h"
 #include "http/metrics.h"
+#include "util/accept_loop.h"
 
 namespace ccsip::http {
 
@@ -49,7 +50,7 @@ class HttpSession;
 // (ccsip_http_*).
 //
 // Single-threaded: every call on the io_context's thread.
-class HttpServer final : public MetricsSource {
+class HttpServer final : public MetricsSource, private util::AcceptHandler {
  public:
   HttpServer(const HttpServerServices& services, HttpOptions options);
   ~HttpServer() override;
@@ -71,9 +72,9 @@ class HttpServer final : public MetricsSource {
 
  private:
   friend class HttpSession;
-  struct Acceptor;
 
-  void startAccept(Acceptor& acceptor);
+  // util::AcceptHandler
+  void onAccepted(boost::asio::ip::tcp::socket socket) override;
   // From sessions.
   void sessionEnded(std::uint64_t id);
   void responded(unsigned status) { ++counters_.responses[status]; }
@@ -85,10 +86,9 @@ class HttpServer final : public MetricsSource {
   HttpOptions options_;
   HttpRouter router_;
   HttpCounters counters_;
-  std::vector<std::unique_ptr<Acceptor>> acceptors_;
+  std::vector<std::unique_ptr<util::AcceptLoop>> acceptors_;
   std::map<std::uint64_t, std::shared_ptr<HttpSession>> sessions_;
   std::uint64_t nextId_ = 1;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace ccsip::http

@@ -145,5 +145,19 @@ TEST(Codec, EventTextPutsTheNameFirstAndKeepsFields) {
   EXPECT_EQ(parsed.size(), 4u);
 }
 
+TEST(Codec, Utf8PrefixNeverCutsACharacter) {
+  EXPECT_EQ(utf8Prefix("abc", 5), "abc");
+  EXPECT_EQ(utf8Prefix("abcdef", 3), "abc");
+  // "\xc3\xa9" is U+00E9 (2 bytes), "\xe2\x82\xac" U+20AC (3), "\xf0\x9f\x93\x9e" U+1F4DE (4).
+  EXPECT_EQ(utf8Prefix("ab\xc3\xa9", 3), "ab");
+  EXPECT_EQ(utf8Prefix("ab\xc3\xa9", 4), "ab\xc3\xa9");
+  EXPECT_EQ(utf8Prefix("a\xe2\x82\xac", 2), "a");
+  EXPECT_EQ(utf8Prefix("a\xe2\x82\xac", 3), "a");
+  EXPECT_EQ(utf8Prefix("a\xf0\x9f\x93\x9e", 4), "a");
+  EXPECT_EQ(utf8Prefix("\xf0\x9f\x93\x9ez", 4), "\xf0\x9f\x93\x9e");
+  EXPECT_EQ(utf8Prefix("\xc3\xa9", 1), "");
+  EXPECT_EQ(utf8Prefix("", 0), "");
+}
+
 }  // namespace
 }  // namespace ccsip::cti

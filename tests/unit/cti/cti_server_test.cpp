@@ -172,6 +172,23 @@ TEST_F(CtiServerTest, EveryErrorPathAnswersEventErrorAndKeepsTheConnection) {
   EXPECT_EQ(server_->counters().requestsRejected, cases.size());
 }
 
+// Found by fuzz_cti_request: a long unknown name was cut to 64 bytes inside a multi-byte
+// character, and the EventError carried invalid UTF-8 (no client could parse it).
+TEST_F(CtiServerTest, EchoedUnknownRequestNameIsCutOnACharacterBoundary) {
+  auto client = openClient();
+  const std::string name = std::string(63, 'X') + "\xc3\xa9";  // U+00E9 across byte 64
+  client->send(request(name, 7));
+  ASSERT_TRUE(waitEvents(*client, 1));
+  boost::system::error_code ec;
+  const auto line = client->received.substr(0, client->received.find('\n'));
+  const auto parsed = json::parse(line, ec);  // strict: rejects invalid UTF-8
+  ASSERT_FALSE(ec) << ec.message();
+  expectError(parsed.as_object(), ErrorCode::UnknownRequest, 7);
+  const std::string message(parsed.at("errorMessage").as_string());
+  EXPECT_TRUE(message.ends_with(": " + std::string(63, 'X'))) << message;
+  EXPECT_FALSE(client->closed);
+}
+
 TEST_F(CtiServerTest, RegisterAddressScopesRequests) {
   auto client = openClient();
   client->send(request("RegisterAddress", 1, {{"thisDN", "4444"}}));
