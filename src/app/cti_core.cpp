@@ -148,6 +148,9 @@ model::Status CtiCore::callRequest(cti::ClientId, std::string_view name,
 
 std::optional<model::Status> CtiCore::partyRequest(std::string_view name,
                                                    const json::object& request) {
+  if (name == "SingleStepTransfer" || name == "MuteTransfer" || name == "RedirectCall") {
+    return transferRequest(name, request);
+  }
   using Operation = model::Status (control::CallControl::*)(const control::PartyRequest&);
   Operation operation = nullptr;
   if (name == "ReleaseCall") operation = &control::CallControl::releaseCall;
@@ -164,6 +167,30 @@ std::optional<model::Status> CtiCore::partyRequest(std::string_view name,
   if (!id) return model::Status(id.error());
   control::PartyRequest party{*id, stringField(request, "thisDN"), referenceOf(request)};
   return (control_->*operation)(party);
+}
+
+model::Status CtiCore::transferRequest(std::string_view name, const json::object& request) {
+  if (control_ == nullptr) {
+    return model::makeError(model::ErrorCode::NotSupported,
+                            std::string(name) + ": no call control (no switch configured)");
+  }
+  auto id = connIdOf(request);
+  if (!id) return id.error();
+  control::TransferRequest transfer{*id, stringField(request, "thisDN"),
+                                    stringField(request, "otherDN"), referenceOf(request)};
+  // The request's user data travels with the call to otherDN (merged before it moves).
+  if (request.contains("userData")) {
+    if (auto status = model_.checkParty(*id, transfer.dn); !status.ok()) return status;
+    if (auto status = model_.updateUserData(*id, transfer.dn, objectField(request, "userData"),
+                                            transfer.referenceId);
+        !status.ok()) {
+      return status;
+    }
+  }
+  // MuteTransfer (consult and complete at once) comes to the same for ccsip: the agent stays
+  // until otherDN answers, then leaves.
+  return name == "RedirectCall" ? control_->redirectCall(transfer)
+                                : control_->singleStepTransfer(transfer);
 }
 
 model::Status CtiCore::query(cti::ClientId client, std::string_view name,

@@ -55,6 +55,8 @@ class CtiCore final : public cti::RequestHandler,
   // nullopt when `name` is none of them.
   std::optional<model::Status> partyRequest(std::string_view name,
                                             const boost::json::object& request);
+  // SingleStepTransfer, MuteTransfer, RedirectCall: handed to the call's flow with otherDN.
+  model::Status transferRequest(std::string_view name, const boost::json::object& request);
 
   model::CallModel& model_;
   routing::Router* router_ = nullptr;

@@ -68,6 +68,7 @@ int RouteAdapter::statusOf(routing::RouteFailure failure) {
     case routing::RouteFailure::NoTarget:
     case routing::RouteFailure::QueueTimeout:
     case routing::RouteFailure::RouteTimeout:
+    case routing::RouteFailure::NoAgent:
       // RFC 3261 21.4.18: 480 Temporarily Unavailable, the callee cannot be reached now.
       return 480;
   }

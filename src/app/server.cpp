@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/sip_options.h"
+#include "control/overflow.h"
 #include "model/spec_from_config.h"
 
 namespace ccsip::app {
@@ -55,7 +56,14 @@ routing::RouterOptions routerOptions(model::CallModel& model, util::TimerService
 control::CallControlOptions callControlOptions(const config::Config& config) {
   control::CallControlOptions options;
   options.noAnswerTimeout = config.options.noAnswerTimeout;
+  options.noAnswer = control::noAnswerDefaultsFrom(config.options);
   options.makeCallFlow = config.options.makecallFlow;
+  // Phones registered on ccsip: their AORs and the registrar's digest for their INVITEs.
+  options.domain = config.sip.domain;
+  const auto registrar = registrarOptions(config, {});
+  options.phoneAuth.realm = registrar.realm.empty() ? registrar.domain : registrar.realm;
+  options.phoneAuth.algorithms = registrar.algorithms;
+  options.hasSwitch = config.pbx.has_value();
   if (!config.pbx) return options;
   const config::SwitchConfig& pbx = *config.pbx;
   options.switchHost = pbx.address.to_string();
@@ -177,14 +185,17 @@ util::Result<std::vector<BoundPort>> Server::start() {
   layer_.setTransactionUser(*core_);
   sipMetrics_.setCore(core_.get());
 
-  // Calls come from the switch (DESIGN.md "Call flows"): without one, INVITEs keep their 480
-  // (RFC 3261 21.4.18) instead of a 403 for an untrusted source.
-  if (config_.pbx) {
+  // Calls come from the switch (DESIGN.md "Call flows") and from phones registered on ccsip
+  // (digest-authenticated like their REGISTERs), with or without a switch.
+  {
     control::CallControlServices services;
     services.core = core_.get();
     services.model = &model_;
     services.router = &routeAdapter_;
     services.timers = &timers_;
+    services.locations = &locations_;
+    services.nonces = &nonces_;
+    services.credentials = &credentials_;
     callControl_ = std::make_unique<control::CallControl>(services, callControlOptions(config_));
     sessionGate_.setTarget(callControl_.get());
     ctiCore_.setCallControl(callControl_.get());

@@ -43,7 +43,8 @@ namespace ccsip::app {
 //       -> UserAgentCore (dialogs; INVITE answered 480 until the call model lands)
 //         -> RequestRouter -> Registrar (+ LocationTable, NonceManager, the extensions'
 //            credentials) and OptionsResponder;
-//         -> CallControl (INVITEs from the switch to routing points, B2BUA to the agents)
+//         -> CallControl (INVITEs from the switch to routing points and from phones registered
+//            on ccsip, B2BUA to the agents and between phones)
 //            -> RouteAdapter -> Router (embedded strategies, queues, RouteCall).
 // The CallModel (built from the configuration) reports every TEvent to the CtiServer (TCP
 // listener of `cti`, WebSocket /cti of the `http` listener); CtiCore carries out the requests.

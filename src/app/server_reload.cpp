@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "app/server.h"
+#include "control/overflow.h"
 #include "model/spec_from_config.h"
 
 namespace ccsip::app {
@@ -21,6 +22,9 @@ Server::ReloadOutcome Server::reload(const config::Config& next) {
   config_.options = next.options;
   config_.options.noAnswerTimeout = runningNoAnswer;
   if (callControl_) callControl_->setMakeCallFlow(config_.options.makecallFlow);
+  if (callControl_) {
+    callControl_->setNoAnswerDefaults(control::noAnswerDefaultsFrom(config_.options));
+  }
   // The registrar holds this store by reference: replaced in place, new REGISTERs use it.
   credentials_ = config::ExtensionCredentialStore(config_.extensions);
   // Removed DNs and agents with calls stay until those calls end (CallModel::apply).

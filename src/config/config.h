@@ -140,7 +140,8 @@ enum class OverflowKind {
 
 struct OverflowTarget {
   OverflowKind kind = OverflowKind::None;
-  // Voicemail: the box ("" = the mailbox of the DN or agent that did not answer);
+  // Voicemail: the box ("" = the mailbox of the DN or agent that did not answer; on a routing
+  // point, the mailbox of its target group);
   // Dn: the number. Empty otherwise.
   std::string value;
 

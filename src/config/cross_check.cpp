@@ -97,6 +97,49 @@ void checkOverflowDnType(SectionContext& context, const Mention& mention, const 
   }
 }
 
+// DESIGN.md: mailboxes live on Asterisk; a voicemail DN is how a call gets there.
+void checkBoxReachable(SectionContext& context, const Mention& mention, const std::string& box) {
+  const Config& config = context.config;
+  const bool reachable = std::any_of(config.dns.begin(), config.dns.end(), [&](const auto& dn) {
+    return dn.type == DnType::Voicemail &&
+           (dn.voicemail.mailbox.empty() || dn.voicemail.mailbox == box);
+  });
+  if (!reachable) {
+    context.diagnostics.error(mention.mark, mention.path,
+                              "no voicemail DN reaches box \"" + box +
+                                  "\": add a dns entry of type voicemail (voicemail.mailbox: " +
+                                  box + ", or no mailbox to take any box)");
+  }
+}
+
+// A bare `voicemail` on a routing point: the box of the group its callers wait for.
+void checkGroupVoicemails(SectionContext& context) {
+  const Config& config = context.config;
+  for (const Mention& mention : context.references.groupVoicemails) {
+    const DnConfig* dn = config.findDn(mention.name);
+    if (dn == nullptr) continue;  // the DN itself had an error
+    const std::string& groupName = dn->routingPoint.targetGroup;
+    if (groupName.empty()) {
+      context.diagnostics.error(mention.mark, mention.path,
+                                "voicemail on a routing point means its target group's box, and "
+                                "this one has no routing-point.target-group: set one, or write "
+                                "voicemail:<box>");
+      continue;
+    }
+    const GroupConfig* group = config.findGroup(groupName);
+    if (group == nullptr) continue;  // reported at target-group
+    if (group->mailbox.empty()) {
+      const std::string why =
+          "voicemail on a routing point means its target group's box, and "
+          "group \"" +
+          groupName + "\" has no mailbox: set its mailbox, or write voicemail:<box>";
+      context.diagnostics.error(mention.mark, mention.path, why);
+      continue;
+    }
+    checkBoxReachable(context, mention, group->mailbox);
+  }
+}
+
 void checkOverflows(SectionContext& context) {
   const Config& config = context.config;
   for (const Mention& mention : context.references.overflowDns) {
@@ -120,18 +163,9 @@ void checkOverflows(SectionContext& context) {
     }
   }
   for (const Mention& mention : context.references.voicemailBoxes) {
-    // DESIGN.md: mailboxes live on Asterisk; a voicemail DN is how a call gets there.
-    const bool reachable = std::any_of(config.dns.begin(), config.dns.end(), [&](const auto& dn) {
-      return dn.type == DnType::Voicemail &&
-             (dn.voicemail.mailbox.empty() || dn.voicemail.mailbox == mention.name);
-    });
-    if (!reachable) {
-      context.diagnostics.error(mention.mark, mention.path,
-                                "no voicemail DN reaches box \"" + mention.name +
-                                    "\": add a dns entry of type voicemail (voicemail.mailbox: " +
-                                    mention.name + ", or no mailbox to take any box)");
-    }
+    checkBoxReachable(context, mention, mention.name);
   }
+  checkGroupVoicemails(context);
 }
 
 // Two listeners on one TCP port: the same address, or a wildcard that covers the other (an

@@ -30,6 +30,9 @@ struct References {
   std::vector<Mention> overflowNumbers;  // dn:<number>: a DN, or dialled through the switch
   std::vector<Mention> voicemailBoxes;   // overflow boxes: need a voicemail DN to reach them
   std::vector<Mention> onSwitch;         // DNs that live on the switch: need a switch section
+  // A bare `voicemail` overflow on a routing point (the name is the routing point): its target
+  // group's box, which must exist and be reachable.
+  std::vector<Mention> groupVoicemails;
   std::optional<Mention> ctiListen;
   std::optional<Mention> httpListen;
 };

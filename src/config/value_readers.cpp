@@ -139,6 +139,13 @@ std::optional<OverflowTarget> readOverflowTarget(const Field& field, SectionCont
       }
       break;
     case OverflowKind::Voicemail:
+      if (target->value.empty() && owner.routingPoint) {
+        // The routing point's callers found no agent of its target group: the group's box,
+        // known once the groups are read (cross_check.cpp).
+        references.groupVoicemails.push_back(
+            Mention{std::string(owner.dn), field.mark, field.path});
+        break;
+      }
       if (target->value.empty() && owner.known) {
         // A bare `voicemail` on a DN or agent means its own mailbox, known now.
         if (owner.mailbox.empty()) {

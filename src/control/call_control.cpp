@@ -38,24 +38,34 @@ bool isDialable(std::string_view dn) {
 }  // namespace
 
 CallControl::CallControl(const CallControlServices& services, CallControlOptions options)
-    : options_(std::move(options)), timers_(*services.timers), context_{*services.core,
-                                                                        *services.model,
-                                                                        *services.router,
-                                                                        *this,
-                                                                        *services.timers,
-                                                                        options_,
-                                                                        *this} {}
+    : options_(std::move(options)),
+      timers_(*services.timers),
+      locations_(services.locations),
+      addresses_(*services.model, options_, services.locations),
+      context_{*services.core, *services.model, *services.router, *this, *services.timers,
+               options_,       *this,           addresses_} {
+  if (locations_ != nullptr) {
+    presence_.emplace(*services.model, addresses_, *locations_);
+    locations_->setHandler(&*presence_);
+  }
+  if (services.nonces != nullptr && services.credentials != nullptr) {
+    phoneAuth_.emplace(options_.phoneAuth, *services.nonces, *services.credentials);
+  }
+}
 
 CallControl::~CallControl() {
   if (reapTimer_ != 0) timers_.cancel(reapTimer_);
+  if (locations_ != nullptr) locations_->setHandler(nullptr);
 }
 
 sip::dialog::InviteSessionHandler* CallControl::onNewSession(
     const std::shared_ptr<sip::dialog::InviteSession>& session, const sip::Message& invite) {
-  // Calls to routing points come from the switch only (the seed: Asterisk's dialplan sends them).
+  // Calls to routing points come from the switch (the seed: Asterisk's dialplan sends them),
+  // other INVITEs from phones registered on ccsip, which prove who they are.
   const auto source = sourceOf(invite);
   if (!source || !(isTrusted(*source, options_.trustedSources) ||
                    isTrusted(*source, options_.trustedNetworks))) {
+    if (phoneAuth_) return onPhoneSession(session, invite);
     session->reject(403);
     return nullptr;
   }
@@ -70,10 +80,18 @@ sip::dialog::InviteSessionHandler* CallControl::onNewSession(
     session->reject(488);
     return nullptr;
   }
+  return startInbound(session, invite,
+                      invite.from().uri.user.empty() ? std::string("anonymous")
+                                                     : std::string(invite.from().uri.user));
+}
+
+sip::dialog::InviteSessionHandler* CallControl::startInbound(
+    const std::shared_ptr<sip::dialog::InviteSession>& session, const sip::Message& invite,
+    const std::string& originDn) {
+  const std::string routingPoint(invite.requestUri().user);
   model::NewCall newCall;
   newCall.type = model::CallType::Inbound;
-  newCall.originDn = invite.from().uri.user.empty() ? std::string("anonymous")
-                                                    : std::string(invite.from().uri.user);
+  newCall.originDn = originDn;
   newCall.dialledDn = routingPoint;
   const auto created = context_.model.callCreated(newCall);
   if (!created.ok()) {
@@ -150,13 +168,46 @@ model::Status CallControl::answerCall(const PartyRequest& request) {
   return call ? (*call)->answer(request) : model::Status(call.error());
 }
 
+util::Result<ControlledCall*> CallControl::transferCallFor(const TransferRequest& request) {
+  auto call = callFor(PartyRequest{request.connId, request.dn, request.referenceId});
+  if (!call) return call.error();
+  if (!isDialable(request.otherDn)) {
+    return model::makeError(model::ErrorCode::BadFieldValue,
+                            "otherDN: digits, letters and + * . _ - only");
+  }
+  if (request.otherDn == request.dn) {
+    return model::makeError(model::ErrorCode::BadFieldValue, "otherDN is thisDN");
+  }
+  const model::Dn* target = context_.model.findDn(request.otherDn);
+  if (target != nullptr && target->type == model::DnType::RoutingPoint) {
+    // The switch would send it back as a second, separate inbound call.
+    return model::makeError(model::ErrorCode::NotSupported, "a transfer to a routing point");
+  }
+  if (target != nullptr && target->outOfService()) {
+    return model::makeError(model::ErrorCode::DnOutOfService, request.otherDn);
+  }
+  return call;
+}
+
+model::Status CallControl::singleStepTransfer(const TransferRequest& request) {
+  auto call = transferCallFor(request);
+  return call ? (*call)->singleStepTransfer(request) : model::Status(call.error());
+}
+
+model::Status CallControl::redirectCall(const TransferRequest& request) {
+  auto call = transferCallFor(request);
+  return call ? (*call)->redirect(request) : model::Status(call.error());
+}
+
 util::Result<model::ConnId> CallControl::makeCall(const MakeCallRequest& request) {
   const model::Dn* origin = context_.model.findDn(request.thisDn);
   if (origin == nullptr) return model::makeError(model::ErrorCode::UnknownDn, request.thisDn);
   if (origin->type != model::DnType::Extension) {
     return model::makeError(model::ErrorCode::WrongDnType, "thisDN must be an extension");
   }
-  if (origin->outOfService()) {
+  if (origin->outOfService() ||
+      (addresses_.onCcsip(request.thisDn) && !addresses_.resolve(request.thisDn))) {
+    // A phone on ccsip is called at its registration: none, no call.
     return model::makeError(model::ErrorCode::DnOutOfService, request.thisDn);
   }
   if (!isDialable(request.otherDn)) {

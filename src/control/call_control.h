@@ -2,16 +2,20 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "control/control_options.h"
 #include "control/controlled_call.h"
+#include "control/dn_address.h"
 #include "control/inbound_call.h"
 #include "control/make_call.h"
+#include "control/registration_presence.h"
 #include "control/route_decider.h"
 #include "model/model.h"
+#include "sip/dialog/digest_authenticator.h"
 #include "sip/dialog/invite_session.h"
 #include "sip/dialog/user_agent_core.h"
 #include "util/timer_service.h"
@@ -24,6 +28,12 @@ struct CallControlServices {
   model::CallModel* model = nullptr;
   RouteDecider* router = nullptr;
   util::TimerService* timers = nullptr;
+  // Phones registered on ccsip (docs/call-flows.md "Phones registered on ccsip"): the
+  // registrar's location table, nonces and credentials. All null: no phone may call, and every
+  // leg goes to the switch.
+  sip::dialog::LocationTable* locations = nullptr;
+  sip::dialog::NonceManager* nonces = nullptr;
+  const sip::dialog::CredentialStore* credentials = nullptr;
 };
 
 // A CTI MakeCall (docs/protocol.md): thisDN calls otherDN, both dialled on the switch.
@@ -40,6 +50,10 @@ struct MakeCallRequest {
 //   - INVITE from a source not in options.trustedSources / trustedNetworks: 403;
 //   - Request-URI user not a routing point of the model: 404; INVITE without offer: 488;
 //   - else callCreated + routeRequest, and the RouteDecider decides through RouteCallback.
+// INVITEs from other sources are calls of phones registered on ccsip (call_control_phones.cpp,
+// docs/call-flows.md "Phones registered on ccsip"): digest-authenticated as the extension in
+// From, then to a routing point (InboundCall, the phone as origin) or to another extension
+// (InternalCall).
 class CallControl final : public sip::dialog::IncomingSessionHandler,
                           public RouteCallback,
                           private CallOwner {
@@ -65,6 +79,10 @@ class CallControl final : public sip::dialog::IncomingSessionHandler,
   model::Status holdCall(const PartyRequest& request);
   model::Status retrieveCall(const PartyRequest& request);
   model::Status answerCall(const PartyRequest& request);
+  // SingleStepTransfer / MuteTransfer and RedirectCall (docs/call-flows.md): thisDN checked as
+  // above; otherDN must be dialable (44), not thisDN (44) and not a routing point (90).
+  model::Status singleStepTransfer(const TransferRequest& request);
+  model::Status redirectCall(const TransferRequest& request);
 
   // MakeCall (DESIGN.md "Call flows", RFC 3725 flow I or IV as options.makeCallFlow says): the
   // new call's ConnId, EventDialing already out. Errors: thisDN unknown (56), not an extension
@@ -73,20 +91,34 @@ class CallControl final : public sip::dialog::IncomingSessionHandler,
   util::Result<model::ConnId> makeCall(const MakeCallRequest& request);
   // options.makecall-flow reloads live: calls made from now on use `flow`.
   void setMakeCallFlow(config::MakeCallFlow flow) { options_.makeCallFlow = flow; }
+  // So do the no-answer defaults (control/overflow.h): for legs that start ringing from now on.
+  void setNoAnswerDefaults(const NoAnswerDefaults& defaults) { options_.noAnswer = defaults; }
 
   // Calls not yet freed (leak checks, metrics).
   std::size_t callCount() const { return calls_.size(); }
 
  private:
   void onCallFinished(ControlledCall& call) override;
+  // An INVITE from a phone registered on ccsip (call_control_phones.cpp).
+  sip::dialog::InviteSessionHandler* onPhoneSession(
+      const std::shared_ptr<sip::dialog::InviteSession>& session, const sip::Message& invite);
+  sip::dialog::InviteSessionHandler* startInbound(
+      const std::shared_ptr<sip::dialog::InviteSession>& session, const sip::Message& invite,
+      const std::string& originDn);
   void reap();
   ControlledCall* find(model::ConnId id);
   InboundCall* findInbound(model::ConnId id);
   // The call `request` names, once the model has checked the party; else the model's error.
   util::Result<ControlledCall*> callFor(const PartyRequest& request);
+  // callFor, and otherDN checked as a destination of the call.
+  util::Result<ControlledCall*> transferCallFor(const TransferRequest& request);
 
   CallControlOptions options_;
   util::TimerService& timers_;
+  sip::dialog::LocationTable* locations_;
+  DnAddressBook addresses_;
+  std::optional<RegistrationPresence> presence_;
+  std::optional<sip::dialog::DigestAuthenticator> phoneAuth_;  // null: phones may not call
   CallContext context_;
   std::unordered_map<model::ConnId, std::unique_ptr<ControlledCall>> calls_;
   std::vector<model::ConnId> finished_;

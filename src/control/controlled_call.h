@@ -16,6 +16,15 @@ struct PartyRequest {
   model::ReferenceId referenceId;
 };
 
+// A request that hands a call on to another number (CTI SingleStepTransfer, MuteTransfer,
+// RedirectCall): `otherDn` already checked by CallControl to be dialable and not thisDN.
+struct TransferRequest {
+  model::ConnId connId;
+  std::string dn;
+  std::string otherDn;
+  model::ReferenceId referenceId;
+};
+
 // One call that CallControl owns, whatever its flow (routed inbound, MakeCall, internal): what
 // CallControl needs to free it and to hand it the CTI requests of DESIGN.md "CTI protocol".
 // Every request defaults to NotSupported so a call kind answers exactly the requests its flow
@@ -29,7 +38,9 @@ class ControlledCall {
   virtual bool finished() const = 0;
 
   // ReleaseCall: the party leaves; in a two-party call that ends the call.
-  virtual model::Status release(const PartyRequest& /*request*/) { return unsupported("ReleaseCall"); }
+  virtual model::Status release(const PartyRequest& /*request*/) {
+    return unsupported("ReleaseCall");
+  }
   // ClearCall: every party is released.
   virtual model::Status clear(const PartyRequest& /*request*/) { return unsupported("ClearCall"); }
   // HoldCall / RetrieveCall: DESIGN.md "Hold / Retrieve" (re-INVITE sendonly / sendrecv).
@@ -38,7 +49,18 @@ class ControlledCall {
     return unsupported("RetrieveCall");
   }
   // AnswerCall: only where the ringing phone can be answered remotely.
-  virtual model::Status answer(const PartyRequest& /*request*/) { return unsupported("AnswerCall"); }
+  virtual model::Status answer(const PartyRequest& /*request*/) {
+    return unsupported("AnswerCall");
+  }
+  // SingleStepTransfer (and MuteTransfer, the same for ccsip): the requester leaves and
+  // otherDN talks with the other party (docs/call-flows.md "SingleStepTransfer").
+  virtual model::Status singleStepTransfer(const TransferRequest& /*request*/) {
+    return unsupported("SingleStepTransfer");
+  }
+  // RedirectCall: a call ringing on the requester rings on otherDN instead.
+  virtual model::Status redirect(const TransferRequest& /*request*/) {
+    return unsupported("RedirectCall");
+  }
 
  protected:
   static model::Status unsupported(std::string_view request) {

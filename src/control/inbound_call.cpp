@@ -105,6 +105,7 @@ InboundCall::~InboundCall() {
   // that is being destroyed.
   phase_ = Phase::Ended;
   destroying_ = true;
+  abandonTransfer(false);
   if (agent_ != nullptr && !agent_->terminated()) agent_->end();
   if (caller_ != nullptr && !caller_->terminated()) caller_->end();
 }
@@ -133,6 +134,7 @@ bool InboundCall::routeTo(const RouteTarget& target) {
 
 bool InboundCall::routeFailed(int status) {
   if (phase_ != Phase::Routing) return false;
+  if (overflowFromRoutingPoint()) return true;  // e.g. to the target group's voicemail
   phase_ = Phase::Ended;
   // The caller, then the routing point it waited on, leave the call (EventReleased to the RP).
   (void)context_.model.partyReleased(spec_.connId, spec_.originDn, "route-failed");
@@ -143,31 +145,29 @@ bool InboundCall::routeFailed(int status) {
 }
 
 void InboundCall::startAgentLeg() {
-  const std::string uri = "sip:" + agentDn_ + "@" + context_.options.switchHost + ":" +
-                          std::to_string(context_.options.switchPort);
+  // The switch for the agent's DN, or the contact of a phone registered on ccsip; an
+  // unregistered phone fails like the switch's 480 (and is out of service from now on).
+  auto address = context_.addresses.resolve(agentDn_);
+  if (!address) {
+    deliveryFailed(DeliveryFailure{agentDn_, DeliveryFailureKind::Error, address.error().code});
+    return;
+  }
   sip::dialog::InviteSessionOptions options;
-  options.requestUri = uri;
+  options.requestUri = address->requestUri;
+  options.destination = address->destination;
   options.from = spec_.callerFrom;  // the agent's phone shows the caller
-  options.to = "<" + uri + ">";
+  options.to = address->to;
   // The caller is not answered yet: its offer goes to the agent (early offer); the agent's
   // answer becomes ours to the caller.
   options.offer = callerOffer_;
+  options.headers = legHeaders_;  // an overflow leg's Diversion (inbound_overflow.cpp)
   agent_ = context_.core.invite(options, agentLeg_);
   if (agent_ == nullptr) {
     deliveryFailed(DeliveryFailure{agentDn_, DeliveryFailureKind::Error, 500});
     return;
   }
   ++liveLegs_;
-  // DESIGN.md "No answer": the DN's own no-answer-timeout wins over the application default.
-  util::Duration timeout = context_.options.noAnswerTimeout;
-  if (const model::Dn* dn = context_.model.findDn(agentDn_);
-      dn != nullptr && dn->options.noAnswerTimeout) {
-    timeout = std::chrono::duration_cast<util::Duration>(*dn->options.noAnswerTimeout);
-  }
-  noAnswerTimer_ = context_.timers.schedule(timeout, [this] {
-    noAnswerTimer_ = 0;
-    onNoAnswer();
-  });
+  superviseNoAnswer();  // DESIGN.md "No answer" (inbound_overflow.cpp)
 }
 
 void InboundCall::onAgentProvisional(const sip::Message& response) {
@@ -243,12 +243,14 @@ void InboundCall::onCallerTerminated(const SessionEnd&) {
 
 void InboundCall::onNoAnswer() {
   if (phase_ != Phase::Delivering) return;
-  const std::string dn = agentDn_;
-  abandonAgentLeg();  // CANCEL; the leg's late end is ignored
-  deliveryFailed(DeliveryFailure{dn, DeliveryFailureKind::NoAnswer, 408});
+  overflowNoAnswer();  // CANCEL, then recall / release / another DN / voicemail
 }
 
 void InboundCall::deliveryFailed(DeliveryFailure failure) {
+  if (overflowLeg_ && failure.kind != DeliveryFailureKind::NoAnswer) {
+    overflowLegFailed(failure);  // not the router's target: nothing to re-route
+    return;
+  }
   phase_ = Phase::Routing;
   if (failure.kind == DeliveryFailureKind::NoAnswer) {
     // Nobody refused: the ringing agent just stops ringing (EventReleased on its DN).
@@ -272,6 +274,7 @@ void InboundCall::abandonAgentLeg() {
 }
 
 void InboundCall::releaseAnswered(bool callerFirst) {
+  abandonTransfer(true);  // a pending transfer's target leaves first
   phase_ = Phase::Ended;
   media_ = {};  // a re-negotiation in progress ends with the call (the legs answer it 487)
   const std::string first = callerFirst ? spec_.originDn : agentDn_;
@@ -363,6 +366,9 @@ void InboundCall::onLegAnswer(bool callerLeg, const Body& answer) {
       heldBy_.clear();
       (void)context_.model.partyRetrieved(spec_.connId, done.dn, done.referenceId);
       break;
+    case MediaOp::Transfer:
+      transferAnswered(answer);  // inbound_call_transfer.cpp
+      break;
     case MediaOp::None:
       break;
   }
@@ -391,6 +397,12 @@ void InboundCall::onLegReinviteRejected(bool callerLeg, int status) {
     if (InviteSession* source = legOf(!callerLeg); source != nullptr && !source->terminated()) {
       source->reject(status >= 400 && status <= 699 ? status : 500);
     }
+    return;
+  }
+  if (done.op == MediaOp::Transfer) {
+    transferFailed(model::ErrorCode::RejectedByEndpoint,
+                   "the caller's leg refused the re-INVITE with " + std::to_string(status),
+                   "error");
     return;
   }
   holdFailed(done, std::string(callerLeg ? "the caller's" : "the agent's") +
@@ -491,6 +503,7 @@ model::Status InboundCall::releaseAll(const PartyRequest& request, std::string_v
         spec_.connId, dn, "normal", dn == request.dn ? request.referenceId : model::ReferenceId{});
   }
   if (routed_) context_.router.onCallEnded(spec_.connId);
+  abandonTransfer(false);  // the target was a party: released above
   abandonAgentLeg();
   if (!caller_->terminated()) caller_->end();
   return model::ok();

@@ -2,12 +2,16 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "control/control_options.h"
 #include "control/controlled_call.h"
+#include "control/dn_address.h"
+#include "control/overflow.h"
 #include "control/route_decider.h"
+#include "control/transfer_target.h"
 #include "model/model.h"
 #include "sip/dialog/invite_session.h"
 #include "sip/dialog/user_agent_core.h"
@@ -24,6 +28,7 @@ struct CallContext {
   util::TimerService& timers;
   const CallControlOptions& options;
   CallOwner& owner;
+  DnAddressBook& addresses;  // where each leg's INVITE goes (switch or registered phone)
 };
 
 // Who the caller is and what it called, from its INVITE.
@@ -46,7 +51,7 @@ struct InboundCallSpec {
 //     a re-INVITE without offer is answered with the last SDP sent on that leg;
 //   - HoldCall / RetrieveCall re-INVITE the held party's leg only (a=sendonly, then sendrecv);
 //   - ReleaseCall / ClearCall end both legs (CANCEL, reject or BYE as each leg stands).
-class InboundCall final : public ControlledCall {
+class InboundCall final : public ControlledCall, private TransferTargetEvents {
  public:
   InboundCall(CallContext& context, InboundCallSpec spec,
               std::shared_ptr<sip::dialog::InviteSession> caller);
@@ -76,6 +81,16 @@ class InboundCall final : public ControlledCall {
   model::Status retrieve(const PartyRequest& request) override;
   // The agent's phone is a device of the switch: NotSupported, saying so.
   model::Status answer(const PartyRequest& request) override;
+  // inbound_call_transfer.cpp (docs/call-flows.md "SingleStepTransfer", "RedirectCall"):
+  // the agent of the answered call hands it to otherDN. The agent stays in the call until the
+  // target answers; then the caller is re-INVITEd with the target's offer, the agent leg gets
+  // BYE (EventReleased, cause "transferred", with the referenceId) and the target becomes the
+  // call's agent leg. A target that is busy, refuses or does not answer leaves the call with
+  // the agent: EventError (61 DnBusy, 65 RejectedByEndpoint) to the requester.
+  model::Status singleStepTransfer(const TransferRequest& request) override;
+  // The agent's phone rings: its leg is cancelled and the call delivered to otherDN instead
+  // (EventReleased, cause "redirected", on the agent's DN; EventRinging on otherDN).
+  model::Status redirect(const TransferRequest& request) override;
 
  private:
   enum class Phase : std::uint8_t {
@@ -87,7 +102,7 @@ class InboundCall final : public ControlledCall {
 
   // What an answered call is re-negotiating (RFC 3261 14: one INVITE transaction at a time on
   // a dialog; the call keeps to one re-negotiation across its two legs).
-  enum class MediaOp : std::uint8_t { None, Relay, Hold, Retrieve };
+  enum class MediaOp : std::uint8_t { None, Relay, Hold, Retrieve, Transfer };
   struct PendingMedia {
     MediaOp op = MediaOp::None;
     bool targetIsCaller = false;  // the leg our re-INVITE is on
@@ -125,6 +140,21 @@ class InboundCall final : public ControlledCall {
   void onAgentConfirmed();
   void onAgentTerminated(const sip::dialog::SessionEnd& end);
   void onNoAnswer();
+  // --- no answer and overflow (inbound_overflow.cpp, docs/call-flows.md "No answer and
+  // voicemail")
+  // Plans the current leg's no-answer supervision and starts its timer.
+  void superviseNoAnswer();
+  // The timer expired: the leg is cancelled and the plan's overflow applies.
+  void overflowNoAnswer();
+  // Routing gave up (RouteCallback::routeFailed): the routing point's overflow, if it sends the
+  // call somewhere; false: the caller is released as before.
+  bool overflowFromRoutingPoint();
+  // The call leaves `from` (a party, or a DN that never rang) for `step`.
+  void divert(const std::string& from, const OverflowStep& step, std::string_view reason);
+  // A leg that an overflow started failed: the call ends (there is nowhere else to go).
+  void overflowLegFailed(const DeliveryFailure& failure);
+  // Before any answer: every party leaves with `cause`, the caller gets `status`.
+  void releaseUnanswered(std::string_view cause, int status);
   // The current agent leg failed: the call goes back to the routing point and the router is told.
   void deliveryFailed(DeliveryFailure failure);
   // Drops the current agent leg (its late callbacks are ignored); ends it if still alive.
@@ -146,6 +176,24 @@ class InboundCall final : public ControlledCall {
   void holdFailed(const PendingMedia& done, const std::string& why);
   // Release / Clear: every party leaves, the requester first.
   model::Status releaseAll(const PartyRequest& request, std::string_view name);
+  // --- transfers (inbound_call_transfer.cpp)
+  struct PendingTransfer {
+    std::string target;     // otherDN
+    std::string requester;  // the agent's DN that transfers
+    model::ReferenceId referenceId;
+    util::TimerId timer = 0;  // the target's no-answer timeout
+  };
+  void onTargetRinging() override;
+  void onTargetOffer(const sip::dialog::Body& offer) override;
+  void onTargetTerminated(const sip::dialog::SessionEnd& end, bool current) override;
+  // The caller answered the target's offer: the target replaces the agent.
+  void transferAnswered(const sip::dialog::Body& answer);
+  // The transfer failed and the call stays with the agent: the target leg is given up, the
+  // target leaves the model's call with `cause`, the requester gets EventError.
+  void transferFailed(model::ErrorCode code, const std::string& why, std::string_view cause);
+  // The call ends while a transfer is pending: the target leg is given up (and, when
+  // `tellModel`, the target released in the model).
+  void abandonTransfer(bool tellModel);
 
   CallContext& context_;
   InboundCallSpec spec_;
@@ -164,6 +212,14 @@ class InboundCall final : public ControlledCall {
   int liveLegs_ = 1;              // sessions whose onTerminated has not come yet
   bool destroying_ = false;
   util::TimerId noAnswerTimer_ = 0;
+
+  std::optional<PendingTransfer> transfer_;  // a SingleStepTransfer in progress
+  TransferTarget target_{*this};             // its leg to otherDN
+
+  NoAnswerPlan noAnswer_;                 // of the current leg
+  bool overflowLeg_ = false;              // the current leg was started by an overflow
+  int overflows_ = 0;                     // overflows so far: bounded, so targets cannot loop
+  sip::dialog::ExtraHeaders legHeaders_;  // on the next leg's INVITE (Diversion, mailbox)
 };
 
 }  // namespace ccsip::control

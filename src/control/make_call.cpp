@@ -147,17 +147,19 @@ bool MakeCall::start() {
 }
 
 std::string MakeCall::switchUri(const std::string& dn) const {
-  return "sip:" + dn + "@" + context_.options.switchHost + ":" +
-         std::to_string(context_.options.switchPort);
+  return context_.addresses.identityOf(dn);
 }
 
 std::shared_ptr<InviteSession> MakeCall::invite(const std::string& dn, std::string from,
                                                 const Body& offer, Leg& leg) {
-  const std::string uri = switchUri(dn);
+  // The switch for a DN on it, the registered contact of a phone on ccsip.
+  auto address = context_.addresses.resolve(dn);
+  if (!address) return nullptr;
   sip::dialog::InviteSessionOptions options;
-  options.requestUri = uri;
+  options.requestUri = address->requestUri;
+  options.destination = address->destination;
   options.from = std::move(from);
-  options.to = "<" + uri + ">";
+  options.to = address->to;
   options.offer = offer;
   // Counted before the INVITE goes: a leg may end from inside invite().
   ++liveLegs_;

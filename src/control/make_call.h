@@ -79,7 +79,7 @@ class MakeCall final : public ControlledCall {
   };
 
   bool flowOne() const { return spec_.flow == config::MakeCallFlow::Flow1; }
-  // sip:<dn>@<switch>: every DN is dialled on the switch, like the agent leg of InboundCall.
+  // The URI naming `dn` in From / To: sip:<dn>@<switch>, or the AOR of a phone on ccsip.
   std::string switchUri(const std::string& dn) const;
   // A leg to `dn` with `from` (a name-addr) and `offer` (empty: none).
   std::shared_ptr<sip::dialog::InviteSession> invite(const std::string& dn, std::string from,

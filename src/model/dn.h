@@ -54,6 +54,13 @@ struct DnOptions {
   std::string strategy;
   std::string targetGroup;
   std::optional<std::chrono::seconds> queueTimeout;
+  // Extensions: the phone registers on ccsip (config `on: ccsip`), so calls reach it at its
+  // registered contact rather than through the switch.
+  bool onCcsip = false;
+  // Voicemail DNs (config `voicemail`): the box calls to this DN deposit into ("" = any box: the
+  // box travels with the call), and the number dialled on the switch to reach it ("" = the DN).
+  std::string voicemailBox;
+  std::string accessNumber;
 
   bool operator==(const DnOptions&) const = default;
 };

@@ -149,6 +149,26 @@ class CallModel {
   Status requestFailed(ConnId id, std::string_view dn, ErrorCode code, std::string_view detail,
                        const ReferenceId& ref = {});
 
+  // --- transfers (model_transfers.cpp; docs/call-flows.md "SingleStepTransfer" ...) ---
+  // A transfer target `dn` rings while `fromDn` still talks on the call: EventRinging to `dn`
+  // with thirdPartyDN = `fromDn` (the transferring DN, not the routing point of the call).
+  Status partyRingingFrom(ConnId id, std::string_view dn, std::string_view fromDn,
+                          const ReferenceId& ref = {});
+  // `fromDn` handed the call to `toDn` (SingleStepTransfer done, RedirectCall): EventReleased to
+  // `fromDn` with `cause` and thirdPartyDN = `toDn` (the request's referenceId); the call counts
+  // as diverted from `fromDn` (the EventRinging of `toDn` names it); every other configured
+  // party that talks on the call gets EventPartyChanged (otherDN = `toDn`, thirdPartyDN =
+  // `fromDn`).
+  Status partyTransferred(ConnId id, std::string_view fromDn, std::string_view toDn,
+                          std::string_view cause, const ReferenceId& ref = {});
+  // CompleteTransfer: `dn` leaves both its main call and its consult call (EventReleased on
+  // each, cause "transferred", the main one with the referenceId); the consult call's other
+  // parties join the main call in their state and get EventPartyChanged (connId = the main
+  // call, previousConnId = the consult call, thirdPartyDN = `dn`); the main call's configured
+  // talking parties get EventPartyChanged too. The consult call ends.
+  Status transferCompleted(ConnId mainId, ConnId consultId, std::string_view dn,
+                           const ReferenceId& ref = {});
+
   // --- user data and user events (CTI requests) ---
   // `dn`, when not empty, must be a party of the call. Attach and Update both merge the given
   // keys into the call's user data (a JSON object holds each key once); Delete removes the given
@@ -173,6 +193,9 @@ class CallModel {
   const Dn* findDn(std::string_view dn) const;
   const Agent* findAgent(std::string_view agentId) const;
   const Group* findGroup(std::string_view name) const;
+  // The voicemail DN that deposits into `box`: the one whose voicemailBox is `box`, else one
+  // that takes any box (the lowest such DN, so the choice is stable); nullptr: none.
+  const Dn* findVoicemailDn(std::string_view box) const;
   const Call* findCall(ConnId id) const;
   DeviceState deviceState(const Dn& dn) const;
   // UnknownCall / UnknownDn / CallNotOnDn: the check every call request starts with.

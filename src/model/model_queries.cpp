@@ -30,6 +30,19 @@ util::Result<AddressInfo> CallModel::queryAddress(std::string_view dnName) const
   return info;
 }
 
+const Dn* CallModel::findVoicemailDn(std::string_view box) const {
+  // A scan: asked once per overflow to voicemail, far rarer than calls; an index would have to
+  // follow every reload for little gain.
+  if (box.empty()) return nullptr;
+  const Dn* anyBox = nullptr;
+  for (const auto& [name, dn] : dns_) {
+    if (dn.type != DnType::Voicemail || dn.removed) continue;
+    if (dn.options.voicemailBox == box) return &dn;
+    if (dn.options.voicemailBox.empty() && (anyBox == nullptr || dn.dn < anyBox->dn)) anyBox = &dn;
+  }
+  return anyBox;
+}
+
 util::Result<boost::json::object> CallModel::queryCall(ConnId id) const {
   const Call* call = findCall(id);
   if (call == nullptr) return makeError(ErrorCode::UnknownCall, id.str());

@@ -18,6 +18,11 @@ DnSpec dnSpec(const config::DnConfig& dn) {
   options.mailbox = dn.mailbox;
   options.noAnswerTimeout = dn.noAnswer.timeout;
   options.noAnswerOverflow = overflowText(dn.noAnswer.overflow);
+  options.onCcsip = dn.type == config::DnType::Extension && dn.on == config::DnLocation::Ccsip;
+  if (dn.type == config::DnType::Voicemail) {
+    options.voicemailBox = dn.voicemail.mailbox;
+    options.accessNumber = dn.voicemail.accessNumber;
+  }
   if (dn.type == config::DnType::RoutingPoint) {
     options.strategy = dn.routingPoint.strategy;
     options.targetGroup = dn.routingPoint.targetGroup;

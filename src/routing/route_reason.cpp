@@ -22,6 +22,8 @@ std::string_view toString(RouteFailure failure) {
       return "queue-timeout";
     case RouteFailure::RouteTimeout:
       return "route-timeout";
+    case RouteFailure::NoAgent:
+      return "no-agent";
   }
   return "unknown";
 }

@@ -17,6 +17,9 @@ enum class RouteFailure {
   NoTarget,      // no router, and the default target names an unknown group or strategy
   QueueTimeout,  // the routing point's queue timeout expired before an agent came
   RouteTimeout,  // no RouteCall within the route timeout and no default target configured
+  // No member of the default target's group is logged in, and the routing point has an
+  // overflow (no-answer-overflow) to send the call to rather than wait for a login.
+  NoAgent,
 };
 
 std::string_view toString(RouteReason reason);    // "route-call", "strategy", "queue"

@@ -41,8 +41,10 @@ std::string_view toString(RoutingPhase phase);
 // (RoutingHandler). A routing point's default target is the agent group of its configuration
 // (model::DnOptions: targetGroup, strategy, queueTimeout): the strategy picks an eligible
 // member, else the call waits in the group's FIFO queue until one becomes available (the model
-// tells the router: model::AvailabilityObserver). An agent chosen for a call is reserved (offered
-// nothing else) until the control layer reports how the delivery went.
+// tells the router: model::AvailabilityObserver); when no member is logged in and the routing
+// point has a no-answer-overflow, the call fails at once (RouteFailure::NoAgent) so the control
+// layer sends it there (e.g. the group's voicemail). An agent chosen for a call is reserved
+// (offered nothing else) until the control layer reports how the delivery went.
 //
 // Every function may call the handler synchronously; the handler may call back in.
 class Router final : public model::AvailabilityObserver, private AgentEligibility {
@@ -138,6 +140,7 @@ class Router final : public model::AvailabilityObserver, private AgentEligibilit
   // router_queue.cpp
   void runDefault(model::ConnId id, RouteFailure noTarget);
   const model::Agent* select(model::ConnId id, const Entry& entry) const;
+  bool anyLoggedIn(const model::Group& group) const;
   bool deliver(model::ConnId id, const model::Agent& agent, RouteReason reason);
   void dispatch(std::vector<std::string> groups);
   bool dispatchFront(std::string_view group);

@@ -20,6 +20,14 @@ void Router::runDefault(ConnId id, RouteFailure noTarget) {
   }
   entry.group = target->group->name;
   entry.strategy = target->strategy;
+  // Nobody of the group is logged in, so nobody becomes available but by logging in. A routing
+  // point with an overflow sends the call there now (the seed's "a group that does not have
+  // any currently available agents": its voicemail); without one it waits for a login.
+  const model::Dn* rp = model_.findDn(entry.rp);
+  if (rp != nullptr && !rp->options.noAnswerOverflow.empty() && !anyLoggedIn(*target->group)) {
+    fail(id, RouteFailure::NoAgent);
+    return;
+  }
   // Straight to an agent only when nobody waits before this call (FIFO per group).
   const bool othersWaiting = queues_.size(entry.group) > 0;
   if (!othersWaiting) {
@@ -41,6 +49,13 @@ void Router::runDefault(ConnId id, RouteFailure noTarget) {
   }
   // Normally nobody is eligible while calls wait; but a reservation may have just ended.
   if (othersWaiting) dispatch({entry.group});
+}
+
+bool Router::anyLoggedIn(const model::Group& group) const {
+  return std::any_of(group.members.begin(), group.members.end(), [this](const std::string& id) {
+    const model::Agent* agent = model_.findAgent(id);
+    return agent != nullptr && agent->loggedIn();
+  });
 }
 
 const model::Agent* Router::select(ConnId id, const Entry& entry) const {

@@ -24,7 +24,7 @@ using namespace std::chrono_literals;
 
 constexpr int kAgents = 1000;
 constexpr int kCallsPerSecond = 250;  // all 1,000 calls placed in 4 s
-constexpr int kHoldMs = 8000;         // so every call is still up when the last one is answered
+constexpr int kHoldMs = 15000;        // so every call is still up when the last one is answered
 
 std::string agentId(int i) {
   return std::to_string(60000 + i);

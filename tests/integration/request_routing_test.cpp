@@ -33,8 +33,9 @@ class RequestRoutingTest : public ServerTest {
 
 TEST_F(RequestRoutingTest, UnservedRequestsGetTheirRfcAnswer) {
   ASSERT_TRUE(startServer());
-  // No call model yet: the UA core answers INVITE 480 (RFC 3261 21.4.18).
-  EXPECT_EQ(statusOf(finalResponse("INVITE")), 480);
+  // An INVITE from no switch is a phone's: without credentials it is challenged (RFC 3261
+  // 22.2, docs/call-flows.md "Phones registered on ccsip").
+  EXPECT_EQ(statusOf(finalResponse("INVITE")), 401);
   // No event package served: 489 Bad Event (RFC 6665 4.2.1.2).
   EXPECT_EQ(statusOf(finalResponse("SUBSCRIBE", "Event: presence\r\nExpires: 60\r\n")), 489);
   // A NOTIFY that matches no subscription: 481 (RFC 6665 4.1.3).

@@ -513,12 +513,18 @@ bool InviteSession::accept(const Body& body) {
 }
 
 bool InviteSession::reject(int status, std::string_view reasonPhrase) {
+  return reject(status, reasonPhrase, {});
+}
+
+bool InviteSession::reject(int status, std::string_view reasonPhrase, const ExtraHeaders& headers) {
   auto self = shared_from_this();
   if (terminated() || !pendingRequest_ || status < 300 || status > 699) return false;
   const PendingServerRequest pending = *pendingRequest_;
   pendingRequest_.reset();
   if (const Message* request = pending.txn.request()) {
-    pending.txn.respond(makeResponse(*request, status, reasonPhrase));
+    Message response = makeResponse(*request, status, reasonPhrase);
+    for (const ExtraHeader& header : headers) response.addHeader(header.name, header.value);
+    pending.txn.respond(std::move(response));
   }
   if (pending.method == Method::Invite) {
     core_.unregisterServerInvite(pending.txn);

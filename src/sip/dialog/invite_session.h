@@ -121,6 +121,8 @@ class InviteSession final : public DialogUsage {
   bool accept(const Body& body = {});
   // 3xx-6xx to the pending INVITE / re-INVITE / UPDATE (a rejected re-INVITE keeps the session).
   bool reject(int status, std::string_view reasonPhrase = {});
+  // The same with extra headers on the response (a 401 challenge's WWW-Authenticate).
+  bool reject(int status, std::string_view reasonPhrase, const ExtraHeaders& headers);
 
   // --- UAC
   // RFC 3725 flow I: the answer to the offer of the 2xx, carried by the ACK.
