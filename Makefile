@@ -2,7 +2,7 @@
 JOBS ?= $(shell nproc)
 CONFIG ?= config/demo.yaml
 
-.PHONY: all deps build release asan run test bench fuzz clean format
+.PHONY: all deps build release asan run test bench bench-routed fuzz clean format
 
 all: release
 
@@ -29,6 +29,11 @@ test: asan
 
 bench: release
 	bench/run-micro.sh
+
+# SIPp load of the routed inbound call at rising rates (docs/benchmarks.md); minutes, not
+# seconds. RATES="1000 2000" narrows it; bench/routed-load/run.sh lists the other settings.
+bench-routed: deps
+	bench/routed-load/run.sh $(RATES)
 
 clean:
 	rm -rf build
