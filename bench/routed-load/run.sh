@@ -9,7 +9,12 @@
 # and notified "open" once, at start-up, before the calls.
 #
 #   bench/routed-load/run.sh [RATE...]        (default: 1000 2000 3000 3500 4000 5000)
-#   make bench-routed                          (the same with the defaults)
+#   make bench-routed [RATES="1000 2000"]
+#
+# Output in $OUT: table.md (one row per rate, as in docs/benchmarks.md), summary.txt (machine,
+# load, settings), and per rate: ccsip's log and configuration, SIPp's statistics and errors,
+# metrics.txt (/metrics after the drain), cpu_trace.txt, and calls_left.json (/api/v1/calls)
+# when something of the calls was still alive after the drain.
 #
 # Environment:
 #   DURATION    seconds of calls per rate (default 30: about the 32 s that finished
@@ -234,11 +239,12 @@ for rate in "${RATES[@]}"; do
   fi
   # Everything the calls left behind runs out (Timer J/L/M: 64 x T1 = 32 s), so the CPU
   # counted is all of the calls' work, and nothing may stay alive (a leak check).
+  # Polled every 3 s: a /metrics scrape costs ccsip some milliseconds, counted with the calls.
   left=""
-  for _ in $(seq "$DRAIN"); do
+  for _ in $(seq 0 3 "$DRAIN"); do
     left=$(left_over)
     [ "$left" = 0 ] && break
-    sleep 1
+    sleep 3
   done
   ticks_after=$(cpu_ticks "$ccsip_pid")
   hwm_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$ccsip_pid/status")
