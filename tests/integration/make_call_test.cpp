@@ -8,8 +8,7 @@
 
 #include <gmock/gmock.h>
 
-#include "harness/cti_client.h"
-#include "harness/server_test.h"
+#include "harness/cti_call_test.h"
 
 namespace ccsip::itest {
 namespace {
@@ -17,22 +16,6 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-// The value of "key" in a one-line JSON event: a string's text, or a number as written; "" when
-// absent. Enough for the flat fields of TEvents.
-std::string fieldOf(const std::string& line, const std::string& key) {
-  const std::string pattern = "\"" + key + "\":";
-  const std::size_t at = line.find(pattern);
-  if (at == std::string::npos) return {};
-  std::size_t start = at + pattern.size();
-  if (start < line.size() && line[start] == '"') {
-    const std::size_t end = line.find('"', start + 1);
-    return end == std::string::npos ? std::string() : line.substr(start + 1, end - start - 1);
-  }
-  std::size_t end = start;
-  while (end < line.size() && line[end] != ',' && line[end] != '}') ++end;
-  return line.substr(start, end - start);
-}
 
 // The SIP messages SIPp received, from its -trace_msg file (blocks that start with a line of
 // dashes and a "... message received ..." line), each from its start line.
@@ -62,7 +45,7 @@ std::string lineOf(const std::string& message, const std::string& prefix) {
   return message.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
 }
 
-class MakeCallProcessTest : public ServerTest {
+class MakeCallProcessTest : public CtiCallTest {
  protected:
   // ccsip with the switch on a free port (where SIPp listens), extensions 2000 and 2001 on it,
   // and a CTI client registered on both.
@@ -78,78 +61,17 @@ class MakeCallProcessTest : public ServerTest {
                        "options:\n  makecall-flow: 1\n"
                        "cti:\n  listen: {address: 127.0.0.1, port: 0}\n";
     if (auto started = startServer(config); !started) return started;
-    const std::uint16_t ctiPort = servicePort(readFile(dir_.file("ports.txt")), "cti");
-    if (ctiPort == 0 || !cti_.open(ctiPort)) {
-      return ::testing::AssertionFailure() << "no CTI session\n" << cti_.transcript();
-    }
-    for (const char* dn : {"2000", "2001"}) {
-      if (!request(std::string(R"({"request":"RegisterAddress","thisDN":")") + dn + "\"",
-                   "EventRegistered")) {
-        return ::testing::AssertionFailure() << cti_.transcript();
-      }
-    }
-    return ::testing::AssertionSuccess();
+    return openCti({"2000", "2001"});
   }
 
-  // Sends `json` (without its closing brace) with the next referenceId; waits for `answer`.
-  std::optional<std::string> request(const std::string& json, const std::string& answer) {
-    const int reference = nextReference_++;
-    if (!cti_.send(json + ",\"referenceId\":" + std::to_string(reference) + "}")) return {};
-    return cti_.waitFor("\"" + answer + "\"", 10s);
-  }
-
-  // The switch answering both legs (one SIPp call each), in the background.
+  // The switch answering both legs (one SIPp call each), in the background; the scenario stops
+  // SIPp once both legs are done.
   std::future<SippResult> startSwitch(const std::string& scenario) {
-    SippOptions options;
-    options.scenario = scenario;
-    options.target = ccsip_.udpTarget();
-    options.calls = 100;  // the scenario stops SIPp once both legs are done
-    options.timeout = 30s;
-    options.extraArgs = {"-p", std::to_string(switchPort_)};
-    auto run = std::async(std::launch::async, [this, options] { return runSipp(options, dir_); });
-    std::this_thread::sleep_for(500ms);  // SIPp binds its port before the first INVITE
-    return run;
+    return startSwitchSipp(scenario, 100);
   }
 
-  void expectPassed(std::future<SippResult>& run) {
-    const SippResult result = run.get();
-    EXPECT_EQ(result.exitCode, std::optional<int>(0)) << result.report << "\n--- ccsip\n"
-                                                      << ccsip_.outputTail();
-  }
-
-  // Every event of call `connId` the client saw so far: "EventName thisDN".
-  std::vector<std::string> eventsOf(const std::string& connId) const {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    const std::string& text = cti_.transcript();
-    while (start < text.size()) {
-      std::size_t end = text.find('\n', start);
-      if (end == std::string::npos) end = text.size();
-      const std::string line = text.substr(start, end - start);
-      if (fieldOf(line, "connId") == connId) {
-        out.push_back(fieldOf(line, "event") + " " + fieldOf(line, "thisDN"));
-      }
-      start = end + 1;
-    }
-    return out;
-  }
-
-  // QueryServer until no call is left (bounded).
-  ::testing::AssertionResult noCallLeft() {
-    std::string last;
-    for (int i = 0; i < 50; ++i) {
-      auto info = request(R"({"request":"QueryServer")", "EventServerInfo");
-      if (!info) break;
-      last = *info;
-      if (fieldOf(last, "calls") == "0") return ::testing::AssertionSuccess();
-      std::this_thread::sleep_for(100ms);
-    }
-    return ::testing::AssertionFailure() << "calls left: " << last;
-  }
-
-  std::uint16_t switchPort_ = 0;
-  CtiClient cti_;
-  int nextReference_ = 1;
+  // MakeCall checks the calls only: QueryServer's calls back to 0.
+  ::testing::AssertionResult noCallLeft() { return CtiCallTest::noCallLeft(false); }
 };
 
 TEST_F(MakeCallProcessTest, FlowOneConnectsBothPhonesAndReleaseCallEndsBoth) {

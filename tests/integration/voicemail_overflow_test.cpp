@@ -4,11 +4,6 @@
 // config/examples/asterisk/*/extensions.conf); a CTI client registered on the DNs checks the
 // events of the call, then that no call is left.
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <future>
 #include <memory>
 #include <set>
@@ -16,8 +11,7 @@
 
 #include <gmock/gmock.h>
 
-#include "harness/cti_client.h"
-#include "harness/server_test.h"
+#include "harness/cti_call_test.h"
 
 namespace ccsip::itest {
 namespace {
@@ -25,88 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 
-// The value of "key" in a one-line JSON event (a string's text, or a number as written); ""
-// when absent.
-std::string fieldOf(const std::string& line, const std::string& key) {
-  const std::string pattern = "\"" + key + "\":";
-  const std::size_t at = line.find(pattern);
-  if (at == std::string::npos) return {};
-  std::size_t start = at + pattern.size();
-  if (start < line.size() && line[start] == '"') {
-    const std::size_t end = line.find('"', start + 1);
-    return end == std::string::npos ? std::string() : line.substr(start + 1, end - start - 1);
-  }
-  std::size_t end = start;
-  while (end < line.size() && line[end] != ',' && line[end] != '}') ++end;
-  return line.substr(start, end - start);
-}
-
-// The switch's UDP port while ccsip starts and agents log in: it answers ccsip's SUBSCRIBEs
-// (presence at start-up, MWI of an agent's box at login) with 403, so that the switch's SIPp,
-// which binds the port afterwards, sees only calls (ccsip retries a refused subscription after
-// 60 s, long after the test). Close-on-exec: the ccsip process must not inherit it.
-class SwitchPort {
- public:
-  SwitchPort() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-      port_ = ntohs(address.sin_port);
-    }
-  }
-  ~SwitchPort() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  SwitchPort(const SwitchPort&) = delete;
-  SwitchPort& operator=(const SwitchPort&) = delete;
-
-  std::uint16_t port() const { return port_; }
-
-  // Refuses SUBSCRIBEs until `count` distinct ones came; false on timeout.
-  bool refuseSubscribes(std::size_t count, std::uint16_t ccsipPort) {
-    while (refused_.size() < count) {
-      auto subscribe = receive(10s);
-      if (!subscribe) return false;
-      if (subscribe->rfind("SUBSCRIBE ", 0) != 0) continue;
-      const std::string response =
-          "SIP/2.0 403 Forbidden\r\nVia: " + headerOf(*subscribe, "Via") +
-          "\r\nFrom: " + headerOf(*subscribe, "From") + "\r\nTo: " + headerOf(*subscribe, "To") +
-          ";tag=switch\r\nCall-ID: " + headerOf(*subscribe, "Call-ID") +
-          "\r\nCSeq: " + headerOf(*subscribe, "CSeq") + "\r\nContent-Length: 0\r\n\r\n";
-      if (!sendTo(ccsipPort, response)) return false;
-      refused_.insert(headerOf(*subscribe, "Call-ID"));  // a retransmission is answered again
-    }
-    return true;
-  }
-
- private:
-  std::optional<std::string> receive(std::chrono::milliseconds timeout) {
-    pollfd event{fd_, POLLIN, 0};
-    if (::poll(&event, 1, static_cast<int>(timeout.count())) <= 0) return std::nullopt;
-    char buffer[8192];
-    const ssize_t got = ::recv(fd_, buffer, sizeof(buffer), 0);
-    if (got <= 0) return std::nullopt;
-    return std::string(buffer, static_cast<std::size_t>(got));
-  }
-  bool sendTo(std::uint16_t port, const std::string& bytes) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(port);
-    return ::sendto(fd_, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&address),
-                    sizeof(address)) == static_cast<ssize_t>(bytes.size());
-  }
-
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-  std::set<std::string> refused_;
-};
-
-class VoicemailOverflowTest : public ServerTest {
+class VoicemailOverflowTest : public CtiCallTest {
  protected:
   // ccsip with the switch on a free port. Agent 5001 (box 5001, no-answer-timeout 2 s, overflow
   // to its box, notready) on 2000 in group sales (routing point 8000); agent 5002 on 2001 in
@@ -114,11 +27,11 @@ class VoicemailOverflowTest : public ServerTest {
   // group's box). Deposit numbers 95001 and 97000. The CTI client registers `dns`; agent 5001
   // logs in when `login5001`.
   ::testing::AssertionResult start(const std::vector<std::string>& dns, bool login5001) {
-    switchPort_ = std::make_unique<SwitchPort>();
-    port_ = switchPort_->port();
-    if (port_ == 0) return ::testing::AssertionFailure() << "no free port";
+    switchSocket_ = std::make_unique<SwitchPort>();
+    switchPort_ = switchSocket_->port();
+    if (switchPort_ == 0) return ::testing::AssertionFailure() << "no free port";
     TestConfigOptions config;
-    config.extraYaml = "switch:\n  address: 127.0.0.1\n  port: " + std::to_string(port_) +
+    config.extraYaml = "switch:\n  address: 127.0.0.1\n  port: " + std::to_string(switchPort_) +
                        "\n  trusted: [127.0.0.1]\n  options-keepalive: 0\n"
                        "dns:\n"
                        "  - {dn: \"2000\", on: switch}\n"
@@ -147,18 +60,10 @@ class VoicemailOverflowTest : public ServerTest {
                        "cti:\n  listen: {address: 127.0.0.1, port: 0}\n";
     if (auto started = startServer(config); !started) return started;
     // Presence of 2000 and 2001.
-    if (!switchPort_->refuseSubscribes(2, ccsip_.udpPort())) {
+    if (!switchSocket_->refuseSubscribes(2, ccsip_.udpPort())) {
       return ::testing::AssertionFailure() << "no presence SUBSCRIBEs\n" << ccsip_.outputTail();
     }
-    const std::uint16_t ctiPort = servicePort(readFile(dir_.file("ports.txt")), "cti");
-    if (ctiPort == 0 || !cti_.open(ctiPort)) {
-      return ::testing::AssertionFailure() << "no CTI session\n" << cti_.transcript();
-    }
-    for (const std::string& dn : dns) {
-      if (!request(R"({"request":"RegisterAddress","thisDN":")" + dn + "\"", "EventRegistered")) {
-        return ::testing::AssertionFailure() << cti_.transcript();
-      }
-    }
+    if (auto opened = openCti(dns); !opened) return opened;
     if (login5001) {
       if (!request(R"({"request":"AgentLogin","thisDN":"2000","agentId":"5001",)"
                    R"("password":"pw5001","agentState":"Ready")",
@@ -166,85 +71,23 @@ class VoicemailOverflowTest : public ServerTest {
         return ::testing::AssertionFailure() << cti_.transcript() << ccsip_.outputTail();
       }
       // The MWI SUBSCRIBE of the agent's box (DESIGN.md: followed while logged in).
-      if (!switchPort_->refuseSubscribes(3, ccsip_.udpPort())) {
+      if (!switchSocket_->refuseSubscribes(3, ccsip_.udpPort())) {
         return ::testing::AssertionFailure() << "no MWI SUBSCRIBE\n" << ccsip_.outputTail();
       }
     }
-    switchPort_.reset();  // the port is free for the switch's SIPp
+    switchSocket_.reset();  // the port is free for the switch's SIPp
     return ::testing::AssertionSuccess();
   }
 
-  std::optional<std::string> request(const std::string& json, const std::string& answer) {
-    const int reference = nextReference_++;
-    if (!cti_.send(json + ",\"referenceId\":" + std::to_string(reference) + "}")) return {};
-    return cti_.waitFor("\"" + answer + "\"", 10s);
-  }
-
   // The switch behind ccsip's legs, in the background: SIPp on the switch port.
-  std::future<SippResult> startSwitch(int calls) {
-    SippOptions options;
-    options.scenario = "vm_switch.xml";
-    options.target = ccsip_.udpTarget();
-    options.calls = calls;
-    options.timeout = 30s;
-    options.extraArgs = {"-p", std::to_string(port_)};
-    auto run = std::async(std::launch::async, [this, options] { return runSipp(options, dir_); });
-    std::this_thread::sleep_for(500ms);  // SIPp binds its port before the caller's INVITE
-    return run;
-  }
+  std::future<SippResult> startSwitch(int calls) { return startSwitchSipp("vm_switch.xml", calls); }
 
   // The switch's caller side calling routing point `rp`, in the background.
   std::future<SippResult> startCaller(const std::string& rp) {
-    SippOptions options;
-    options.scenario = "routed_caller.xml";
-    options.target = ccsip_.udpTarget();
-    options.service = rp;
-    options.timeout = 30s;
-    return std::async(std::launch::async, [this, options] { return runSipp(options, dir_); });
+    return startCallerSipp("routed_caller.xml", rp);
   }
 
-  void expectPassed(std::future<SippResult>& run, const std::string& who) {
-    const SippResult result = run.get();
-    EXPECT_EQ(result.exitCode, std::optional<int>(0)) << who << "\n"
-                                                      << result.report << "\n--- ccsip\n"
-                                                      << ccsip_.outputTail();
-  }
-
-  // Every event of call `connId` the client saw so far: "EventName thisDN".
-  std::vector<std::string> eventsOf(const std::string& connId) const {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    const std::string& text = cti_.transcript();
-    while (start < text.size()) {
-      std::size_t end = text.find('\n', start);
-      if (end == std::string::npos) end = text.size();
-      const std::string line = text.substr(start, end - start);
-      if (fieldOf(line, "connId") == connId) {
-        out.push_back(fieldOf(line, "event") + " " + fieldOf(line, "thisDN"));
-      }
-      start = end + 1;
-    }
-    return out;
-  }
-
-  ::testing::AssertionResult noCallLeft() {
-    std::string last;
-    for (int i = 0; i < 50; ++i) {
-      auto info = request(R"({"request":"QueryServer")", "EventServerInfo");
-      if (!info) break;
-      last = *info;
-      if (fieldOf(last, "calls") == "0" && fieldOf(last, "parties") == "0") {
-        return ::testing::AssertionSuccess();
-      }
-      std::this_thread::sleep_for(100ms);
-    }
-    return ::testing::AssertionFailure() << "calls left: " << last;
-  }
-
-  std::unique_ptr<SwitchPort> switchPort_;
-  std::uint16_t port_ = 0;
-  CtiClient cti_;
-  int nextReference_ = 1;
+  std::unique_ptr<SwitchPort> switchSocket_;
 };
 
 TEST_F(VoicemailOverflowTest, AgentWhoNeverAnswersSendsTheCallToTheAgentsBox) {

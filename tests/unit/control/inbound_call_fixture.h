@@ -1,8 +1,9 @@
 #pragma once
 
-// The in-memory B2BUA fixture of inbound_call_test.cpp with real SDP bodies: the caller (the
-// switch, to a routing point), the agents' phones (the switch, for agent legs) and ccsip, on one
-// Wire with a ManualTimerService.
+// The in-memory B2BUA fixture: the caller (the switch, to a routing point), the agents' phones
+// (the switch, for agent legs) and ccsip, on one Wire with a ManualTimerService. The bodies are
+// real SDP unless a test sets callerSdp_ / agentSdp_ (opaque tokens that show where each body
+// went).
 
 #include <gtest/gtest.h>
 
@@ -142,7 +143,7 @@ class InboundCallFixture : public ::testing::Test {
     InviteSessionOptions options;
     options.requestUri = "sip:" + dn + "@127.0.0.1:5060";
     options.from = "\"Customer\" <sip:5551234@127.0.0.1:5070>";
-    options.offer = sdp(kCallerSdp);
+    options.offer = sdp(callerSdp_);
     auto session = from.core.invite(options, callerRecorder);
     EXPECT_NE(session, nullptr);
     wire.pump();
@@ -167,7 +168,7 @@ class InboundCallFixture : public ::testing::Test {
       ADD_FAILURE() << "no agent leg";
       return session;
     }
-    EXPECT_TRUE(phones.last()->accept(sdp(kAgentSdp)));
+    EXPECT_TRUE(phones.last()->accept(sdp(agentSdp_)));
     wire.pump();
     EXPECT_EQ(session->state(), InviteSession::State::Confirmed);
     EXPECT_EQ(phones.last()->state(), InviteSession::State::Confirmed);
@@ -222,6 +223,8 @@ class InboundCallFixture : public ::testing::Test {
 
   Wire wire;
   util::ManualTimerService clock;
+  std::string callerSdp_ = kCallerSdp;  // the caller's offer
+  std::string agentSdp_ = kAgentSdp;    // the agent phone's answer
   RecordingSink sink;
   model::ManualWallClock wallClock;
   SequenceConnIds connIds;
