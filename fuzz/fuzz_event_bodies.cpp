@@ -1,6 +1,7 @@
 // libFuzzer target: the event-package bodies (simple-message-summary, PIDF, dialog-info). Every
 // input goes to all three decoders. Message summaries must survive parse -> format -> parse;
-// the XML bodies must keep the invariants the layers above rely on.
+// the XML bodies must keep the invariants the layers above rely on, and PIDF's two readers
+// must agree.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -45,6 +46,19 @@ void checkPidf(std::string_view input) {
   if (document->entity.empty()) fail("accepted PIDF without entity", std::string(input));
 }
 
+// parsePidf reads plain documents with its quick reader and the rest with pugixml: wherever
+// the quick one takes a body, both must give the same document or the same error.
+void checkPidfReaders(std::string_view input) {
+  auto quick = events::detail::parsePidfQuick(input);
+  if (!quick) return;
+  auto tree = events::detail::parsePidfTree(input);
+  if (quick->ok() != tree.ok()) fail("PIDF readers disagree on validity", std::string(input));
+  if (quick->ok() && !(**quick == *tree)) fail("PIDF readers disagree", std::string(input));
+  if (!quick->ok() && quick->error().message != tree.error().message) {
+    fail("PIDF readers give different errors", std::string(input));
+  }
+}
+
 void checkDialogInfo(std::string_view input) {
   auto info = events::parseDialogInfo(input);
   if (!info.ok()) return;
@@ -70,6 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   checkMessageSummary(input);
   checkPidf(input);
+  checkPidfReaders(input);
   checkDialogInfo(input);
 
   // The registry gives the same verdict as the decoders it wraps.

@@ -31,9 +31,9 @@ model::ReferenceId referenceOf(const json::object& request) {
   return value == nullptr ? model::ReferenceId{} : *value;
 }
 
-util::Result<model::ConnId> connIdOf(const json::object& request) {
-  auto id = model::ConnId::parse(stringField(request, "connId"));
-  if (!id) return model::makeError(model::ErrorCode::BadFieldValue, "connId");
+util::Result<model::ConnId> connIdOf(const json::object& request, std::string_view key = "connId") {
+  auto id = model::ConnId::parse(stringField(request, key));
+  if (!id) return model::makeError(model::ErrorCode::BadFieldValue, key);
   return *id;
 }
 
@@ -93,6 +93,7 @@ model::Status CtiCore::callRequest(cti::ClientId, std::string_view name,
     return model_.distributeUserEvent(dn, objectField(request, "userData"), ref);
   }
   if (auto status = partyRequest(name, request)) return std::move(*status);
+  if (auto status = consultRequest(name, request)) return std::move(*status);
   if (name == "MakeCall") {
     if (control_ == nullptr) {
       return model::makeError(model::ErrorCode::NotSupported,
@@ -191,6 +192,35 @@ model::Status CtiCore::transferRequest(std::string_view name, const json::object
   // until otherDN answers, then leaves.
   return name == "RedirectCall" ? control_->redirectCall(transfer)
                                 : control_->singleStepTransfer(transfer);
+}
+
+std::optional<model::Status> CtiCore::consultRequest(std::string_view name,
+                                                     const json::object& request) {
+  const bool initiate = name == "InitiateTransfer";
+  const char* otherKey = name == "CompleteTransfer" ? "consultConnId" : "heldConnId";
+  if (!initiate && name != "CompleteTransfer" && name != "AlternateCall" &&
+      name != "ReconnectCall") {
+    return std::nullopt;
+  }
+  if (control_ == nullptr) {
+    return model::makeError(model::ErrorCode::NotSupported,
+                            std::string(name) + ": no call control (no switch configured)");
+  }
+  auto id = connIdOf(request);
+  if (!id) return model::Status(id.error());
+  if (initiate) {
+    // The request's user data is the consult call's own (the main call keeps its own).
+    control::InitiateTransferRequest consult{
+        *id, stringField(request, "thisDN"), stringField(request, "otherDN"),
+        objectField(request, "userData"), referenceOf(request)};
+    return control_->initiateTransfer(consult);
+  }
+  auto other = connIdOf(request, otherKey);
+  if (!other) return model::Status(other.error());
+  control::CallPairRequest pair{*id, *other, stringField(request, "thisDN"), referenceOf(request)};
+  if (name == "CompleteTransfer") return control_->completeTransfer(pair);
+  if (name == "AlternateCall") return control_->alternateCall(pair);
+  return control_->reconnectCall(pair);
 }
 
 model::Status CtiCore::query(cti::ClientId client, std::string_view name,

@@ -57,6 +57,10 @@ class CtiCore final : public cti::RequestHandler,
                                             const boost::json::object& request);
   // SingleStepTransfer, MuteTransfer, RedirectCall: handed to the call's flow with otherDN.
   model::Status transferRequest(std::string_view name, const boost::json::object& request);
+  // InitiateTransfer, CompleteTransfer, AlternateCall, ReconnectCall (a call and its consult
+  // call). nullopt when `name` is none of them.
+  std::optional<model::Status> consultRequest(std::string_view name,
+                                              const boost::json::object& request);
 
   model::CallModel& model_;
   routing::Router* router_ = nullptr;

@@ -68,6 +68,7 @@ control::CallControlOptions callControlOptions(const config::Config& config) {
   const config::SwitchConfig& pbx = *config.pbx;
   options.switchHost = pbx.address.to_string();
   options.switchPort = pbx.port;
+  options.switchTcp = pbx.transport == sip::transport::TransportKind::Tcp;
   options.trustedSources.push_back(sip::transport::Address{pbx.address, 0});
   options.trustedNetworks = pbx.trusted;
   return options;

@@ -10,6 +10,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "config/name_index.h"
 #include "sip/transport/transport.h"
 
 namespace ccsip::config {
@@ -271,9 +272,15 @@ struct Config {
   CtiConfig cti;
   HttpConfig http;
 
+  // The first entry of that name, in constant time (see NameIndex).
   const DnConfig* findDn(std::string_view dn) const;
   const AgentConfig* findAgent(std::string_view id) const;
   const GroupConfig* findGroup(std::string_view name) const;
+
+  // Lookup caches of the find functions above (no configuration).
+  NameIndex<DnConfig, &DnConfig::dn> dnIndex_;
+  NameIndex<AgentConfig, &AgentConfig::id> agentIndex_;
+  NameIndex<GroupConfig, &GroupConfig::name> groupIndex_;
 };
 
 std::string_view toString(LogLevel level);                     // "info"

@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include "config/sections.h"
 #include "config/value_readers.h"
@@ -97,14 +99,28 @@ void checkOverflowDnType(SectionContext& context, const Mention& mention, const 
   }
 }
 
+// The boxes the voicemail DNs reach, gathered once: every agent may name a box.
+struct ReachableBoxes {
+  explicit ReachableBoxes(const Config& config) {
+    for (const DnConfig& dn : config.dns) {
+      if (dn.type != DnType::Voicemail) continue;
+      if (dn.voicemail.mailbox.empty()) {
+        any = true;
+      } else {
+        boxes.insert(dn.voicemail.mailbox);
+      }
+    }
+  }
+  bool contains(std::string_view box) const { return any || boxes.contains(box); }
+
+  bool any = false;  // a voicemail DN without a mailbox takes any box
+  std::unordered_set<std::string_view> boxes;
+};
+
 // DESIGN.md: mailboxes live on Asterisk; a voicemail DN is how a call gets there.
-void checkBoxReachable(SectionContext& context, const Mention& mention, const std::string& box) {
-  const Config& config = context.config;
-  const bool reachable = std::any_of(config.dns.begin(), config.dns.end(), [&](const auto& dn) {
-    return dn.type == DnType::Voicemail &&
-           (dn.voicemail.mailbox.empty() || dn.voicemail.mailbox == box);
-  });
-  if (!reachable) {
+void checkBoxReachable(SectionContext& context, const ReachableBoxes& reachable,
+                       const Mention& mention, const std::string& box) {
+  if (!reachable.contains(box)) {
     context.diagnostics.error(mention.mark, mention.path,
                               "no voicemail DN reaches box \"" + box +
                                   "\": add a dns entry of type voicemail (voicemail.mailbox: " +
@@ -113,7 +129,7 @@ void checkBoxReachable(SectionContext& context, const Mention& mention, const st
 }
 
 // A bare `voicemail` on a routing point: the box of the group its callers wait for.
-void checkGroupVoicemails(SectionContext& context) {
+void checkGroupVoicemails(SectionContext& context, const ReachableBoxes& reachable) {
   const Config& config = context.config;
   for (const Mention& mention : context.references.groupVoicemails) {
     const DnConfig* dn = config.findDn(mention.name);
@@ -136,7 +152,7 @@ void checkGroupVoicemails(SectionContext& context) {
       context.diagnostics.error(mention.mark, mention.path, why);
       continue;
     }
-    checkBoxReachable(context, mention, group->mailbox);
+    checkBoxReachable(context, reachable, mention, group->mailbox);
   }
 }
 
@@ -162,10 +178,11 @@ void checkOverflows(SectionContext& context) {
                                     "is nothing to dial it through");
     }
   }
+  const ReachableBoxes reachable(config);
   for (const Mention& mention : context.references.voicemailBoxes) {
-    checkBoxReachable(context, mention, mention.name);
+    checkBoxReachable(context, reachable, mention, mention.name);
   }
-  checkGroupVoicemails(context);
+  checkGroupVoicemails(context, reachable);
 }
 
 // Two listeners on one TCP port: the same address, or a wildcard that covers the other (an

@@ -63,8 +63,10 @@ sip::dialog::InviteSessionHandler* CallControl::onNewSession(
   // Calls to routing points come from the switch (the seed: Asterisk's dialplan sends them),
   // other INVITEs from phones registered on ccsip, which prove who they are.
   const auto source = sourceOf(invite);
-  if (!source || !(isTrusted(*source, options_.trustedSources) ||
-                   isTrusted(*source, options_.trustedNetworks))) {
+  if (!source ||
+      !(isTrusted(*source, options_.trustedSources) ||
+        isTrusted(*source, options_.trustedNetworks)) ||
+      addresses_.isRegisteredFrom(invite.from().uri.user, *source)) {
     if (phoneAuth_) return onPhoneSession(session, invite);
     session->reject(403);
     return nullptr;
@@ -122,6 +124,10 @@ bool CallControl::routeFailed(model::ConnId id, int status) {
 }
 
 ControlledCall* CallControl::find(model::ConnId id) {
+  if (auto consult = consults_.find(id);
+      consult != consults_.end() && consult->second->drivesMain()) {
+    return &consult->second->mainSide();
+  }
   auto it = calls_.find(id);
   return it == calls_.end() ? nullptr : it->second.get();
 }
@@ -199,6 +205,94 @@ model::Status CallControl::redirectCall(const TransferRequest& request) {
   return call ? (*call)->redirect(request) : model::Status(call.error());
 }
 
+model::Status CallControl::initiateTransfer(const InitiateTransferRequest& request) {
+  const TransferRequest transfer{request.connId, request.dn, request.otherDn, request.referenceId};
+  auto call = transferCallFor(transfer);
+  if (!call) return call.error();
+  ConsultHost* host = (*call)->consultHost();
+  if (host == nullptr) return (*call)->initiateTransfer(transfer);
+  if (const model::Call* main = context_.model.findCall(request.connId);
+      main != nullptr && main->findParty(request.otherDn) != nullptr) {
+    return model::makeError(model::ErrorCode::BadFieldValue,
+                            "InitiateTransfer: otherDN is already a party of the call");
+  }
+  auto legs = host->lendLegs(request.dn);
+  if (!legs) return legs.error();
+  ConsultSpec spec{request.connId, request.dn, request.otherDn, request.userData,
+                   request.referenceId};
+  ConsultOwner& owner = *this;
+  auto consult =
+      std::make_unique<ConsultCall>(context_, owner, *host, std::move(*legs), std::move(spec));
+  ConsultCall& started = *consult;
+  starting_.push_back(std::move(consult));
+  consults_[request.connId] = &started;
+  // An error leaves the legs with the main call again (the consult is reaped).
+  return started.start();
+}
+
+void CallControl::onConsultCreated(ConsultCall& call) {
+  for (auto it = starting_.begin(); it != starting_.end(); ++it) {
+    if (it->get() != &call) continue;
+    calls_[call.connId()] = std::move(*it);
+    starting_.erase(it);
+    return;
+  }
+}
+
+ConsultCall* CallControl::consultOf(model::ConnId first, model::ConnId second) {
+  for (model::ConnId id : {first, second}) {
+    ConsultCall* consult = nullptr;
+    if (auto it = consults_.find(id); it != consults_.end() && it->second->drivesMain()) {
+      consult = it->second;
+    } else if (auto call = calls_.find(id); call != calls_.end()) {
+      consult = dynamic_cast<ConsultCall*>(call->second.get());
+    }
+    if (consult != nullptr && !consult->finished() &&
+        (consult->mainConnId() == first || consult->mainConnId() == second) &&
+        (consult->connId() == first || consult->connId() == second)) {
+      return consult;
+    }
+  }
+  return nullptr;
+}
+
+util::Result<ConsultCall*> CallControl::pairFor(const CallPairRequest& request,
+                                                std::string_view name) {
+  for (model::ConnId id : {request.connId, request.otherConnId}) {
+    if (auto status = context_.model.checkParty(id, request.dn); !status.ok()) {
+      return status.error();
+    }
+  }
+  ConsultCall* consult = consultOf(request.connId, request.otherConnId);
+  if (consult == nullptr) {
+    return model::makeError(model::ErrorCode::InvalidCallState,
+                            std::string(name) + ": " + request.connId.str() + " and " +
+                                request.otherConnId.str() + " are not a call and its consult call");
+  }
+  return consult;
+}
+
+model::Status CallControl::completeTransfer(const CallPairRequest& request) {
+  auto consult = pairFor(request, "CompleteTransfer");
+  return consult ? (*consult)->completeTransfer(request) : model::Status(consult.error());
+}
+
+model::Status CallControl::alternateCall(const CallPairRequest& request) {
+  auto consult = pairFor(request, "AlternateCall");
+  return consult ? (*consult)->alternate(request) : model::Status(consult.error());
+}
+
+model::Status CallControl::reconnectCall(const CallPairRequest& request) {
+  if (context_.model.findCall(request.connId) == nullptr &&
+      context_.model.checkParty(request.otherConnId, request.dn).ok()) {
+    // The call to release is gone already (a consult that failed, or the consulted party hung
+    // up): what is left to do is the retrieve.
+    return retrieveCall(PartyRequest{request.otherConnId, request.dn, request.referenceId});
+  }
+  auto consult = pairFor(request, "ReconnectCall");
+  return consult ? (*consult)->reconnect(request) : model::Status(consult.error());
+}
+
 util::Result<model::ConnId> CallControl::makeCall(const MakeCallRequest& request) {
   const model::Dn* origin = context_.model.findDn(request.thisDn);
   if (origin == nullptr) return model::makeError(model::ErrorCode::UnknownDn, request.thisDn);
@@ -246,7 +340,7 @@ void CallControl::onCallFinished(ControlledCall& call) {
   // Freed from a timer: a session callback of this call is still on the stack.
   finished_.push_back(call.connId());
   if (reapTimer_ == 0) {
-    reapTimer_ = timers_.schedule(util::Duration{0}, [this] {
+    reapTimer_ = timers_.defer([this] {
       reapTimer_ = 0;
       reap();
     });
@@ -256,10 +350,22 @@ void CallControl::onCallFinished(ControlledCall& call) {
 void CallControl::reap() {
   std::vector<model::ConnId> finished = std::move(finished_);
   finished_.clear();
+  auto forget = [this](const ControlledCall* call) {
+    std::erase_if(consults_, [call](const auto& entry) { return entry.second == call; });
+  };
   for (model::ConnId id : finished) {
     auto it = calls_.find(id);
-    if (it != calls_.end() && it->second->finished()) calls_.erase(it);
+    if (it != calls_.end() && it->second->finished()) {
+      forget(it->second.get());
+      calls_.erase(it);
+    }
   }
+  // Consult calls that ended before they had a ConnId (the hold of the main call failed).
+  std::erase_if(starting_, [&forget](const std::unique_ptr<ConsultCall>& call) {
+    if (!call->finished()) return false;
+    forget(call.get());
+    return true;
+  });
 }
 
 }  // namespace ccsip::control

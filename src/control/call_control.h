@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "control/consult_call.h"
 #include "control/control_options.h"
 #include "control/controlled_call.h"
 #include "control/dn_address.h"
@@ -44,6 +45,16 @@ struct MakeCallRequest {
   model::ReferenceId referenceId;
 };
 
+// A CTI InitiateTransfer (docs/protocol.md): thisDN consults otherDN about call `connId`;
+// `userData` is the consult call's.
+struct InitiateTransferRequest {
+  model::ConnId connId;
+  std::string dn;
+  std::string otherDn;
+  boost::json::object userData;
+  model::ReferenceId referenceId;
+};
+
 // The call flows over the UA core (DESIGN.md "Call flows"). Today: inbound calls from the switch
 // to routing points, delivered to agents as a B2BUA (InboundCall). Install it as the core's
 // UserAgentCoreOptions::sessions.
@@ -56,7 +67,8 @@ struct MakeCallRequest {
 // (InternalCall).
 class CallControl final : public sip::dialog::IncomingSessionHandler,
                           public RouteCallback,
-                          private CallOwner {
+                          private CallOwner,
+                          private ConsultOwner {
  public:
   CallControl(const CallControlServices& services, CallControlOptions options);
   ~CallControl() override;
@@ -83,6 +95,17 @@ class CallControl final : public sip::dialog::IncomingSessionHandler,
   // above; otherDN must be dialable (44), not thisDN (44) and not a routing point (90).
   model::Status singleStepTransfer(const TransferRequest& request);
   model::Status redirectCall(const TransferRequest& request);
+  // Consult transfers (docs/call-flows.md "InitiateTransfer / CompleteTransfer"). InitiateTransfer:
+  // thisDN and otherDN checked as for SingleStepTransfer, and otherDN not a party of the call
+  // (44); the call must be answered and thisDN talk on it (62), nothing else in progress (64);
+  // a call kind that cannot be consulted from answers 90. The pair requests name a call and its
+  // consult call (62 otherwise), thisDN a party of `connId` and of `otherConnId`.
+  model::Status initiateTransfer(const InitiateTransferRequest& request);
+  model::Status completeTransfer(const CallPairRequest& request);
+  model::Status alternateCall(const CallPairRequest& request);
+  // A ReconnectCall whose `connId` is released already (a consult that failed) retrieves
+  // `otherConnId`, as RetrieveCall would.
+  model::Status reconnectCall(const CallPairRequest& request);
 
   // MakeCall (DESIGN.md "Call flows", RFC 3725 flow I or IV as options.makeCallFlow says): the
   // new call's ConnId, EventDialing already out. Errors: thisDN unknown (56), not an extension
@@ -95,10 +118,15 @@ class CallControl final : public sip::dialog::IncomingSessionHandler,
   void setNoAnswerDefaults(const NoAnswerDefaults& defaults) { options_.noAnswer = defaults; }
 
   // Calls not yet freed (leak checks, metrics).
-  std::size_t callCount() const { return calls_.size(); }
+  std::size_t callCount() const { return calls_.size() + starting_.size(); }
 
  private:
   void onCallFinished(ControlledCall& call) override;
+  void onConsultCreated(ConsultCall& call) override;
+  // The consult call of the pair (a main call and its consult, either order); nullptr: none.
+  ConsultCall* consultOf(model::ConnId first, model::ConnId second);
+  // The checks every pair request starts with, then the consult call of the pair.
+  util::Result<ConsultCall*> pairFor(const CallPairRequest& request, std::string_view name);
   // An INVITE from a phone registered on ccsip (call_control_phones.cpp).
   sip::dialog::InviteSessionHandler* onPhoneSession(
       const std::shared_ptr<sip::dialog::InviteSession>& session, const sip::Message& invite);
@@ -121,6 +149,12 @@ class CallControl final : public sip::dialog::IncomingSessionHandler,
   std::optional<sip::dialog::DigestAuthenticator> phoneAuth_;  // null: phones may not call
   CallContext context_;
   std::unordered_map<model::ConnId, std::unique_ptr<ControlledCall>> calls_;
+  // Consult calls holding the main call's legs before they have a ConnId (the hold of the main
+  // call is in progress).
+  std::vector<std::unique_ptr<ConsultCall>> starting_;
+  // Main call -> its consult call: while the consult drives the main call's legs, the main
+  // call's requests are the consult's (ConsultCall::mainSide()).
+  std::unordered_map<model::ConnId, ConsultCall*> consults_;
   std::vector<model::ConnId> finished_;
   util::TimerId reapTimer_ = 0;
 };

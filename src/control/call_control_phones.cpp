@@ -18,6 +18,20 @@ std::string callerIdentity(const sip::NameAddr& from) {
   return identity + "<" + std::string(from.uri.text) + ">";
 }
 
+// The box a phone reaches on a voicemail DN that takes any box (docs/asterisk.md "Voicemail
+// deposits and access"): the box of the agent logged in on the phone's DN (the seed: the box
+// "associated with the Agent Login"), else the DN's own; "" when it has none (the switch's
+// voicemail application then asks for one).
+std::string callersBox(const model::CallModel& model, std::string_view callerDn) {
+  const model::Dn* dn = model.findDn(callerDn);
+  if (dn == nullptr) return {};
+  const model::Agent* agent = model.findAgent(dn->agentId);
+  if (agent != nullptr && agent->loggedIn() && !agent->options.mailbox.empty()) {
+    return agent->options.mailbox;
+  }
+  return dn->options.mailbox;
+}
+
 }  // namespace
 
 sip::dialog::InviteSessionHandler* CallControl::onPhoneSession(
@@ -77,7 +91,14 @@ sip::dialog::InviteSessionHandler* CallControl::onPhoneSession(
     return nullptr;
   }
   const model::ConnId id = *created;
-  InternalCallSpec spec{id, callerDn, target, callerIdentity(invite.from())};
+  InternalCallSpec spec{id, callerDn, target, callerIdentity(invite.from()), {}};
+  if (dn->type == model::DnType::Voicemail && dn->options.voicemailBox.empty()) {
+    // A voicemail DN taking any box (a VoiceMailMain access number): the number does not say
+    // whose box, the header does, as for overflow legs (overflowHeaders).
+    if (std::string box = callersBox(context_.model, callerDn); !box.empty()) {
+      spec.calleeHeaders.push_back({"X-Ccsip-Mailbox", std::move(box)});
+    }
+  }
   auto call = std::make_unique<InternalCall>(context_, std::move(spec), session);
   InternalCall& stored = *call;
   calls_[id] = std::move(call);

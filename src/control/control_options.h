@@ -27,6 +27,8 @@ struct CallControlOptions {
   // The switch (Asterisk) agent legs are sent to: INVITE sip:<dn>@<switchHost>:<switchPort>.
   std::string switchHost = "127.0.0.1";
   std::uint16_t switchPort = 5060;
+  // switch.transport tcp: the legs to the switch say ;transport=tcp (RFC 3263 4.1).
+  bool switchTcp = false;
   // Sources allowed to send calls to routing points (the switch); anything else gets 403.
   // A port of 0 accepts any source port of that address.
   std::vector<sip::transport::Address> trustedSources;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "control/consult_host.h"
 #include "model/conn_id.h"
 #include "model/error_codes.h"
 #include "model/model.h"
@@ -22,6 +23,17 @@ struct TransferRequest {
   model::ConnId connId;
   std::string dn;
   std::string otherDn;
+  model::ReferenceId referenceId;
+};
+
+// A request on two calls of one DN (docs/protocol.md): CompleteTransfer (`connId` the held main
+// call, `otherConnId` the consult call), AlternateCall (`connId` the active call, `otherConnId`
+// the held one), ReconnectCall (`connId` the call to release, `otherConnId` the held one to
+// retrieve). CallControl has checked that `dn` is a party of `connId`.
+struct CallPairRequest {
+  model::ConnId connId;
+  model::ConnId otherConnId;
+  std::string dn;
   model::ReferenceId referenceId;
 };
 
@@ -60,6 +72,22 @@ class ControlledCall {
   // RedirectCall: a call ringing on the requester rings on otherDN instead.
   virtual model::Status redirect(const TransferRequest& /*request*/) {
     return unsupported("RedirectCall");
+  }
+  // --- consult transfers (docs/call-flows.md "InitiateTransfer / CompleteTransfer")
+  // The call's side of InitiateTransfer: CallControl starts the consult call on the legs it
+  // lends. nullptr: the call cannot be consulted from, and initiateTransfer() answers.
+  virtual ConsultHost* consultHost() { return nullptr; }
+  virtual model::Status initiateTransfer(const TransferRequest& /*request*/) {
+    return unsupported("InitiateTransfer");
+  }
+  virtual model::Status completeTransfer(const CallPairRequest& /*request*/) {
+    return unsupported("CompleteTransfer");
+  }
+  virtual model::Status alternate(const CallPairRequest& /*request*/) {
+    return unsupported("AlternateCall");
+  }
+  virtual model::Status reconnect(const CallPairRequest& /*request*/) {
+    return unsupported("ReconnectCall");
   }
 
  protected:

@@ -13,6 +13,14 @@ std::string DnAddressBook::aorOf(std::string_view dn) const {
   return "sip:" + std::string(dn) + "@" + options_.domain;
 }
 
+bool DnAddressBook::isRegisteredFrom(std::string_view dn, const sip::transport::Address& source) {
+  if (!onCcsip(dn)) return false;
+  for (const sip::dialog::Binding& binding : locations_->lookup(aorOf(dn))) {
+    if (binding.source.remote == source) return true;
+  }
+  return false;
+}
+
 std::string DnAddressBook::switchUri(std::string_view dn) const {
   return "sip:" + std::string(dn) + "@" + options_.switchHost + ":" +
          std::to_string(options_.switchPort);
@@ -32,7 +40,9 @@ util::Result<DnAddress> DnAddressBook::resolve(std::string_view dn) {
     const bool voicemail = configured != nullptr && configured->type == model::DnType::Voicemail &&
                            !configured->options.accessNumber.empty();
     const std::string uri = switchUri(voicemail ? configured->options.accessNumber : dn);
-    return DnAddress{uri, "<" + uri + ">", std::nullopt};
+    // RFC 3263 4.1: the transport is the URI's; the To names the DN and does not route.
+    return DnAddress{options_.switchTcp ? uri + ";transport=tcp" : uri, "<" + uri + ">",
+                     std::nullopt};
   }
   const std::vector<sip::dialog::Binding> bindings = locations_->lookup(aorOf(dn));
   if (bindings.empty()) {

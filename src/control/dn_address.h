@@ -29,7 +29,8 @@ struct DnAddress {
 //     and the DN is reported out of service (EventDNOutOfService), so the router stops
 //     offering it calls until the phone registers again;
 //   - any other DN is dialled on the switch as sip:<dn>@<switch> (a voicemail DN as
-//     sip:<access-number>@<switch>); without a switch: error 480.
+//     sip:<access-number>@<switch>), with ;transport=tcp when switch.transport is tcp;
+//     without a switch: error 480.
 class DnAddressBook {
  public:
   // `locations` may be null (no registrar): every DN is then dialled on the switch.
@@ -45,6 +46,10 @@ class DnAddressBook {
   bool onCcsip(std::string_view dn) const;
   // The registrar's key of a phone: sip:<dn>@<domain>.
   std::string aorOf(std::string_view dn) const;
+  // True when `source` is where a phone of extension `dn` (on ccsip) registered from. Its
+  // INVITEs are the phone's even from the switch's address, which is trusted on any port (one
+  // machine for Asterisk, ccsip and the phones, as in docs/asterisk.md's lab).
+  bool isRegisteredFrom(std::string_view dn, const sip::transport::Address& source);
 
  private:
   std::string switchUri(std::string_view dn) const;

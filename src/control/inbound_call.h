@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "control/consult_host.h"
 #include "control/control_options.h"
 #include "control/controlled_call.h"
 #include "control/dn_address.h"
@@ -51,7 +52,7 @@ struct InboundCallSpec {
 //     a re-INVITE without offer is answered with the last SDP sent on that leg;
 //   - HoldCall / RetrieveCall re-INVITE the held party's leg only (a=sendonly, then sendrecv);
 //   - ReleaseCall / ClearCall end both legs (CANCEL, reject or BYE as each leg stands).
-class InboundCall final : public ControlledCall, private TransferTargetEvents {
+class InboundCall final : public ControlledCall, private TransferTargetEvents, private ConsultHost {
  public:
   InboundCall(CallContext& context, InboundCallSpec spec,
               std::shared_ptr<sip::dialog::InviteSession> caller);
@@ -91,8 +92,15 @@ class InboundCall final : public ControlledCall, private TransferTargetEvents {
   // The agent's phone rings: its leg is cancelled and the call delivered to otherDN instead
   // (EventReleased, cause "redirected", on the agent's DN; EventRinging on otherDN).
   model::Status redirect(const TransferRequest& request) override;
+  // inbound_call_consult.cpp (docs/call-flows.md "InitiateTransfer / CompleteTransfer"): the
+  // agent of the answered call consults; the consult call drives both legs meanwhile.
+  ConsultHost* consultHost() override { return this; }
 
  private:
+  // --- ConsultHost (inbound_call_consult.cpp)
+  util::Result<LentLegs> lendLegs(std::string_view dn) override;
+  void takeBack(ReturnedLegs back) override;
+
   enum class Phase : std::uint8_t {
     Routing,     // waiting on the routing point for a target
     Delivering,  // the agent leg is being set up

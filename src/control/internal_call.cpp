@@ -64,26 +64,18 @@ void InternalCall::Leg::onOffer(InviteSession& s, const Body& offer) {
     call_.startCalleeLeg(offer);  // the caller's INVITE
     return;
   }
-  call_.onLegOffer(caller_, s, offer);  // a re-INVITE or UPDATE with an offer
+  call_.answered_.onOffer(s, offer);  // a re-INVITE or UPDATE with an offer
 }
 
 void InternalCall::Leg::onOfferRequired(InviteSession& s) {
-  // A re-INVITE without offer (a session refresh, RFC 4028): the last description sent on that
-  // leg, unchanged (RFC 3264 8); the answer in the ACK stays on this leg.
-  if (call_.phase_ != Phase::Answered || s.localBody().empty()) {
-    s.reject(488, "Call Not Established");
-  } else if (call_.relaying_) {
-    s.reject(491);
-  } else {
-    s.accept(s.localBody());
-  }
+  call_.answered_.onOfferRequired(s);
 }
 
 void InternalCall::Leg::onAnswer(InviteSession& s, const Body& answer) {
   if (!caller_ && &s == call_.callee_.get() && call_.phase_ == Phase::Calling) {
     call_.onCalleeAnswer(answer);
   } else {
-    call_.onLegAnswer(caller_, answer);
+    call_.answered_.onAnswer(s, answer);
   }
 }
 
@@ -93,15 +85,15 @@ void InternalCall::Leg::onConfirmed(InviteSession& s) {
     call_.failed(false, 500, "error-488");
     return;
   }
-  // The 2xx to a relayed re-INVITE came without the answer it owes: refused.
-  if (call_.relaying_ && call_.relayToCaller_ == caller_) call_.onLegReinviteRejected(caller_, 488);
+  call_.answered_.onConfirmed(s);
 }
 
-void InternalCall::Leg::onReinviteRejected(InviteSession&, int status) {
-  call_.onLegReinviteRejected(caller_, status);
+void InternalCall::Leg::onReinviteRejected(InviteSession& s, int status) {
+  call_.answered_.onReinviteRejected(s, status);
 }
 
-void InternalCall::Leg::onTerminated(InviteSession&, const SessionEnd& end) {
+void InternalCall::Leg::onTerminated(InviteSession& s, const SessionEnd& end) {
+  call_.answered_.onTerminated(s);
   call_.onLegTerminated(caller_, end);
 }
 
@@ -131,6 +123,7 @@ void InternalCall::startCalleeLeg(const Body& offer) {
   options.to = address->to;
   options.destination = address->destination;
   options.from = spec_.callerFrom;  // the callee's phone shows the caller
+  options.headers = spec_.calleeHeaders;
   // The caller's offer goes to the callee (early offer); the callee's answer becomes ours.
   options.offer = offer;
   ++liveLegs_;
@@ -170,6 +163,7 @@ void InternalCall::onCalleeAnswer(const Body& answer) {
   cancelNoAnswerTimer();
   phase_ = Phase::Answered;
   caller_->accept(answer);
+  answered_.start(*caller_, spec_.callerDn, *callee_, spec_.calleeDn);
   // EventEstablished to the callee and to the caller, which was dialing.
   (void)context_.model.partyEstablished(spec_.connId, spec_.calleeDn);
 }
@@ -219,7 +213,7 @@ void InternalCall::failed(bool busy, int status, const std::string& cause) {
 
 void InternalCall::releaseBoth(const std::string& first, const model::ReferenceId& ref) {
   phase_ = Phase::Ended;
-  relaying_ = false;  // a re-negotiation in progress ends with the call
+  answered_.stop();  // a re-negotiation in progress ends with the call
   cancelNoAnswerTimer();
   const std::string& second = first == spec_.callerDn ? spec_.calleeDn : spec_.callerDn;
   (void)context_.model.partyReleased(spec_.connId, first, "normal", ref);
@@ -268,46 +262,6 @@ void InternalCall::legTerminated() {
 void InternalCall::cancelNoAnswerTimer() {
   if (noAnswerTimer_ != 0) context_.timers.cancel(noAnswerTimer_);
   noAnswerTimer_ = 0;
-}
-
-// --- answered call: re-negotiations
-
-void InternalCall::onLegOffer(bool callerLeg, InviteSession& s, const Body& offer) {
-  InviteSession* other = legOf(!callerLeg);
-  if (phase_ != Phase::Answered || other == nullptr || other->terminated()) {
-    if (!s.reject(488, "Call Not Established")) s.end();
-    return;
-  }
-  if (relaying_) {
-    // RFC 3261 14.2: ccsip's relayed offer on this call is outstanding.
-    s.reject(491);
-    return;
-  }
-  // RFC 3264 8: relayed as the next description of the other leg's session.
-  if (!other->reinvite(continueSession(other->localBody(), offer))) {
-    s.reject(491);  // the other leg has an INVITE transaction of its own: glare
-    return;
-  }
-  relaying_ = true;
-  relayToCaller_ = !callerLeg;
-}
-
-void InternalCall::onLegAnswer(bool callerLeg, const Body& answer) {
-  if (phase_ != Phase::Answered || !relaying_ || relayToCaller_ != callerLeg) return;
-  relaying_ = false;
-  InviteSession* source = legOf(!callerLeg);
-  if (source != nullptr && !source->terminated()) {
-    source->accept(continueSession(source->localBody(), answer));
-  }
-}
-
-void InternalCall::onLegReinviteRejected(bool callerLeg, int status) {
-  if (phase_ != Phase::Answered || !relaying_ || relayToCaller_ != callerLeg) return;
-  relaying_ = false;
-  // The refusal goes back as it came; the previous descriptions stay (RFC 3261 14.2).
-  if (InviteSession* source = legOf(!callerLeg); source != nullptr && !source->terminated()) {
-    source->reject(status >= 400 && status <= 699 ? status : 500);
-  }
 }
 
 }  // namespace ccsip::control

@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 
+#include "control/answered_legs.h"
+#include "control/consult_host.h"
 #include "control/controlled_call.h"
 #include "control/inbound_call.h"
 #include "model/model.h"
@@ -18,6 +20,8 @@ struct InternalCallSpec {
   std::string callerDn;    // the extension whose phone sent the INVITE (From user)
   std::string calleeDn;    // the extension it dialled (Request-URI user)
   std::string callerFrom;  // the caller's From name-addr without tag, reused on the callee leg
+  // Added to the callee leg's INVITE (a voicemail DN taking any box: X-Ccsip-Mailbox).
+  sip::dialog::ExtraHeaders calleeHeaders;
 };
 
 // A call between two phones registered on ccsip (docs/call-flows.md "Phones registered on
@@ -30,8 +34,10 @@ struct InternalCallSpec {
 // no-answer-timeout cancels the callee and answers the caller 480.
 // Once answered, a re-INVITE / UPDATE with an offer from either phone is relayed to the other
 // and the answer back (one at a time; a crossing one gets 491, RFC 3261 14.2); one without an
-// offer is answered with the last SDP sent on that leg.
-class InternalCall final : public ControlledCall {
+// offer is answered with the last SDP sent on that leg; either party may HoldCall /
+// RetrieveCall the other and consult (InitiateTransfer) from the call (AnsweredLegs,
+// internal_call_consult.cpp).
+class InternalCall final : public ControlledCall, private ConsultHost {
  public:
   InternalCall(CallContext& context, InternalCallSpec spec,
                std::shared_ptr<sip::dialog::InviteSession> caller);
@@ -47,8 +53,17 @@ class InternalCall final : public ControlledCall {
   // answer, BYE after it); EventReleased to both, the requester's first.
   model::Status release(const PartyRequest& request) override;
   model::Status clear(const PartyRequest& request) override { return release(request); }
+  model::Status hold(const PartyRequest& request) override { return answered_.hold(request); }
+  model::Status retrieve(const PartyRequest& request) override {
+    return answered_.retrieve(request);
+  }
+  ConsultHost* consultHost() override { return this; }
 
  private:
+  // --- ConsultHost (internal_call_consult.cpp)
+  util::Result<LentLegs> lendLegs(std::string_view dn) override;
+  void takeBack(ReturnedLegs back) override;
+
   enum class Phase : std::uint8_t {
     Calling,   // waiting for the caller's offer, then the callee leg is being set up
     Answered,  // the callee answered
@@ -86,10 +101,6 @@ class InternalCall final : public ControlledCall {
   void endLegs();
   void legTerminated();
   void cancelNoAnswerTimer();
-  // answered call: re-negotiations relayed between the phones
-  void onLegOffer(bool callerLeg, sip::dialog::InviteSession& s, const sip::dialog::Body& offer);
-  void onLegAnswer(bool callerLeg, const sip::dialog::Body& answer);
-  void onLegReinviteRejected(bool callerLeg, int status);
 
   CallContext& context_;
   InternalCallSpec spec_;
@@ -99,8 +110,7 @@ class InternalCall final : public ControlledCall {
   std::shared_ptr<sip::dialog::InviteSession> caller_;
   std::shared_ptr<sip::dialog::InviteSession> callee_;
   bool calleeRinging_ = false;  // the callee is a (Ringing) party in the model
-  bool relaying_ = false;       // a relayed re-INVITE waits for the other phone's answer
-  bool relayToCaller_ = false;  // the leg that relayed re-INVITE is on
+  AnsweredLegs answered_{context_.model, spec_.connId};  // once answered
   int liveLegs_ = 1;
   bool destroying_ = false;
   util::TimerId noAnswerTimer_ = 0;

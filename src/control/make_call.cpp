@@ -73,40 +73,56 @@ void MakeCall::Leg::onOffer(InviteSession& s, const Body& offer) {
     call_.onThisOffer(offer);
   } else if (inviteOffer && !thisLeg_ && !call_.flowOne() && call_.phase_ == Phase::CallingOther) {
     call_.onOtherOffer(offer);
+  } else if (!inviteOffer && call_.phase_ == Phase::Established) {
+    call_.answered_.onOffer(s, offer);  // a phone's re-INVITE or UPDATE: relayed
   } else {
     call_.refuseOffer(s);
   }
 }
 
 void MakeCall::Leg::onOfferRequired(InviteSession& s) {
-  // RFC 3261 14.2 re-INVITE without offer: relaying it to the other phone is not done yet.
-  s.reject(488);
+  // RFC 3261 14.2 re-INVITE without offer: answered with the last description sent once
+  // established, refused before.
+  if (call_.phase_ == Phase::Established) {
+    call_.answered_.onOfferRequired(s);
+  } else {
+    s.reject(488);
+  }
 }
 
-void MakeCall::Leg::onAnswer(InviteSession&, const Body& answer) {
-  if (thisLeg_) {
+void MakeCall::Leg::onAnswer(InviteSession& s, const Body& answer) {
+  if (call_.phase_ == Phase::Established) {
+    call_.answered_.onAnswer(s, answer);  // to a re-INVITE of ccsip's
+  } else if (thisLeg_) {
     call_.onThisAnswer(answer);
   } else {
     call_.onOtherAnswer(answer);
   }
 }
 
-void MakeCall::Leg::onConfirmed(InviteSession&) {
-  if (thisLeg_) {
+void MakeCall::Leg::onConfirmed(InviteSession& s) {
+  if (call_.phase_ == Phase::Established) {
+    call_.answered_.onConfirmed(s);
+  } else if (thisLeg_) {
     call_.onThisConfirmed();
   } else {
     call_.onOtherConfirmed();
   }
 }
 
-void MakeCall::Leg::onReinviteRejected(InviteSession&, int status) {
+void MakeCall::Leg::onReinviteRejected(InviteSession& s, int status) {
+  if (call_.phase_ == Phase::Established) {
+    call_.answered_.onReinviteRejected(s, status);
+    return;
+  }
   // Flow IV: thisDN refused otherDN's session description; there is no media to connect.
   if (thisLeg_ && call_.phase_ == Phase::Connecting) {
     call_.failed(false, "rejected-" + std::to_string(status));
   }
 }
 
-void MakeCall::Leg::onTerminated(InviteSession&, const SessionEnd& end) {
+void MakeCall::Leg::onTerminated(InviteSession& s, const SessionEnd& end) {
+  call_.answered_.onTerminated(s);
   if (thisLeg_) {
     call_.onThisTerminated(end);
   } else {
@@ -169,9 +185,9 @@ std::shared_ptr<InviteSession> MakeCall::invite(const std::string& dn, std::stri
 }
 
 void MakeCall::refuseOffer(InviteSession& session) {
-  // A peer's re-INVITE: relaying it to the other phone is not done yet, so it is refused and
-  // the previous session description stays (RFC 3261 14.2). A 2xx offer nobody waits for
-  // (the call is ending) is ACKed and the leg ended.
+  // A peer's re-INVITE before the call is established is refused and the previous session
+  // description stays (RFC 3261 14.2). A 2xx offer nobody waits for (the call is ending) is
+  // ACKed and the leg ended.
   if (!session.reject(488)) session.end();
 }
 
@@ -301,6 +317,9 @@ void MakeCall::onOtherTerminated(const SessionEnd& end) {
 
 void MakeCall::established() {
   cancelNoAnswerTimer();
+  if (this_ != nullptr && other_ != nullptr) {
+    answered_.start(*this_, spec_.thisDn, *other_, spec_.otherDn);
+  }
   // EventEstablished to otherDN (when configured) and to thisDN, which was dialing.
   (void)context_.model.partyEstablished(spec_.connId, spec_.otherDn);
 }
@@ -312,6 +331,7 @@ void MakeCall::onNoAnswer() {
 void MakeCall::failed(bool otherBusy, const std::string& cause) {
   if (phase_ == Phase::Ended) return;
   phase_ = Phase::Ended;
+  answered_.stop();
   cancelNoAnswerTimer();
   if (otherBusy) {
     // EventDestinationBusy to thisDN (otherDN leaves the call if it was ringing).
@@ -325,6 +345,7 @@ void MakeCall::failed(bool otherBusy, const std::string& cause) {
 
 void MakeCall::releaseBoth(const std::string& first, const model::ReferenceId& ref) {
   phase_ = Phase::Ended;
+  answered_.stop();
   cancelNoAnswerTimer();
   const std::string& second = first == spec_.thisDn ? spec_.otherDn : spec_.thisDn;
   (void)context_.model.partyReleased(spec_.connId, first, "normal", ref);

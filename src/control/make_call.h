@@ -5,6 +5,8 @@
 #include <string>
 
 #include "config/config.h"
+#include "control/answered_legs.h"
+#include "control/consult_host.h"
 #include "control/controlled_call.h"
 #include "control/inbound_call.h"
 #include "model/model.h"
@@ -32,8 +34,10 @@ struct MakeCallSpec {
 //     answers A2' -> ACK thisDN, ACK otherDN with A2'.
 // The legs report facts to the model: EventDialing (already out when the call is made),
 // EventNetworkReached / EventRinging when otherDN alerts, EventEstablished when it answers;
-// a failure of either leg ends the other one too, so no half call stays up.
-class MakeCall final : public ControlledCall {
+// a failure of either leg ends the other one too, so no half call stays up. Once established
+// the phones' re-INVITEs are relayed, either configured party may HoldCall / RetrieveCall the
+// other and consult from the call (AnsweredLegs, make_call_consult.cpp).
+class MakeCall final : public ControlledCall, private ConsultHost {
  public:
   MakeCall(CallContext& context, MakeCallSpec spec);
   ~MakeCall() override;
@@ -51,8 +55,17 @@ class MakeCall final : public ControlledCall {
   // ringing ones).
   model::Status release(const PartyRequest& request) override;
   model::Status clear(const PartyRequest& request) override { return release(request); }
+  model::Status hold(const PartyRequest& request) override { return answered_.hold(request); }
+  model::Status retrieve(const PartyRequest& request) override {
+    return answered_.retrieve(request);
+  }
+  ConsultHost* consultHost() override { return this; }
 
  private:
+  // --- ConsultHost (make_call_consult.cpp)
+  util::Result<LentLegs> lendLegs(std::string_view dn) override;
+  void takeBack(ReturnedLegs back) override;
+
   enum class Phase : std::uint8_t {
     CallingThis,   // thisDN's phone is being engaged
     CallingOther,  // thisDN answered; otherDN is being called
@@ -121,7 +134,8 @@ class MakeCall final : public ControlledCall {
   std::shared_ptr<sip::dialog::InviteSession> other_;
   sip::sdp::Origin origin_;     // flow IV: our session description towards thisDN
   bool otherAlerting_ = false;  // otherDN is a (Ringing) party in the model
-  int liveLegs_ = 0;            // sessions whose onTerminated has not come yet
+  AnsweredLegs answered_{context_.model, spec_.connId};  // once established
+  int liveLegs_ = 0;  // sessions whose onTerminated has not come yet
   bool destroying_ = false;
   util::TimerId noAnswerTimer_ = 0;
 };

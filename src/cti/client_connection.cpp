@@ -40,12 +40,22 @@ bool ClientConnection::send(Text text) {
   }
   queuedBytes_ += text->size();
   queue_.push_back(std::move(text));
-  maybeWrite();
+  scheduleWrite();
   return true;
 }
 
 void ClientConnection::maybeWrite() {
   if (!closed_ && !writing_ && !queue_.empty() && writable()) startWrite();
+}
+
+void ClientConnection::scheduleWrite() {
+  // A write in flight takes what was queued meanwhile when it completes (writeDone).
+  if (closed_ || writing_ || writePosted_ || !writable()) return;
+  writePosted_ = true;
+  boost::asio::post(executor(), [self = shared_from_this()] {
+    self->writePosted_ = false;
+    self->maybeWrite();
+  });
 }
 
 void ClientConnection::writeDone(std::size_t messages) {

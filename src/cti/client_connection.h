@@ -64,7 +64,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   virtual void start() = 0;
 
   // Queues one message (without framing). False when closed, or when the queue would pass a
-  // limit: the connection is then closed with QueueOverflow.
+  // limit: the connection is then closed with QueueOverflow. The write starts once the current
+  // handler is done (posted), so the events of one burst of facts (a batch of NOTIFYs) leave in
+  // one gathered write instead of one system call (and one wake-up of the client) each.
   bool send(Text text);
   // Closes now (pending writes are dropped); reported to the owner later, once.
   void close(CloseReason reason, std::string_view detail = {});
@@ -90,6 +92,8 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   ConnectionOwner* owner() const { return owner_; }
   void writeDone(std::size_t messages);  // the first `messages` queued entries are written
   void maybeWrite();
+  // maybeWrite() after the current handler (see send()).
+  void scheduleWrite();
   const std::deque<Text>& queue() const { return queue_; }
   bool writing() const { return writing_; }
   void setWriting(bool writing) { writing_ = writing; }
@@ -103,6 +107,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   std::deque<Text> queue_;  // front entries are being written while writing_
   std::size_t queuedBytes_ = 0;
   bool writing_ = false;
+  bool writePosted_ = false;  // a scheduleWrite() is pending
   bool closed_ = false;
   std::string remote_;
 };

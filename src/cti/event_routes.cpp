@@ -1,16 +1,15 @@
 #include "cti/event_routes.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace ccsip::cti {
 
 namespace {
 
 const std::vector<ClientId> kNoClients;
-const std::vector<std::string> kNoDns;
 
-template <class V, class T>
-bool eraseValue(std::vector<V>& values, const T& value) {
+bool eraseValue(std::vector<ClientId>& values, ClientId value) {
   const auto it = std::find(values.begin(), values.end(), value);
   if (it == values.end()) return false;
   values.erase(it);
@@ -20,9 +19,10 @@ bool eraseValue(std::vector<V>& values, const T& value) {
 }  // namespace
 
 bool EventRoutes::addDn(ClientId client, std::string_view dn) {
-  auto& dns = dnsOf_[client];
-  if (std::find(dns.begin(), dns.end(), dn) != dns.end()) return false;
-  dns.emplace_back(dn);
+  ClientDns& mine = dnsOf_[client];
+  if (mine.dns.contains(dn)) return false;
+  mine.dns.emplace(std::string(dn), mine.next);
+  ++mine.next;
   auto it = byDn_.find(dn);
   if (it == byDn_.end()) it = byDn_.emplace(std::string(dn), std::vector<ClientId>{}).first;
   it->second.push_back(client);
@@ -30,9 +30,12 @@ bool EventRoutes::addDn(ClientId client, std::string_view dn) {
 }
 
 bool EventRoutes::removeDn(ClientId client, std::string_view dn) {
-  const auto dns = dnsOf_.find(client);
-  if (dns == dnsOf_.end() || !eraseValue(dns->second, dn)) return false;
-  if (dns->second.empty()) dnsOf_.erase(dns);
+  const auto mine = dnsOf_.find(client);
+  if (mine == dnsOf_.end()) return false;
+  const auto entry = mine->second.dns.find(dn);
+  if (entry == mine->second.dns.end()) return false;
+  mine->second.dns.erase(entry);
+  if (mine->second.dns.empty()) dnsOf_.erase(mine);
   const auto it = byDn_.find(dn);
   if (it != byDn_.end()) {
     eraseValue(it->second, client);
@@ -42,13 +45,26 @@ bool EventRoutes::removeDn(ClientId client, std::string_view dn) {
 }
 
 bool EventRoutes::hasDn(ClientId client, std::string_view dn) const {
-  const auto& dns = dnsOf(client);
-  return std::find(dns.begin(), dns.end(), dn) != dns.end();
+  const auto mine = dnsOf_.find(client);
+  return mine != dnsOf_.end() && mine->second.dns.contains(dn);
 }
 
-const std::vector<std::string>& EventRoutes::dnsOf(ClientId client) const {
-  const auto it = dnsOf_.find(client);
-  return it == dnsOf_.end() ? kNoDns : it->second;
+std::vector<std::string> EventRoutes::dnsOf(ClientId client) const {
+  const auto mine = dnsOf_.find(client);
+  if (mine == dnsOf_.end()) return {};
+  std::vector<std::pair<std::uint64_t, std::string_view>> ordered;
+  ordered.reserve(mine->second.dns.size());
+  for (const auto& [dn, number] : mine->second.dns) ordered.emplace_back(number, dn);
+  std::sort(ordered.begin(), ordered.end());
+  std::vector<std::string> out;
+  out.reserve(ordered.size());
+  for (const auto& entry : ordered) out.emplace_back(entry.second);
+  return out;
+}
+
+std::size_t EventRoutes::dnCount(ClientId client) const {
+  const auto mine = dnsOf_.find(client);
+  return mine == dnsOf_.end() ? 0 : mine->second.dns.size();
 }
 
 void EventRoutes::bindAgent(ClientId client, std::string_view agentId) {
@@ -89,8 +105,15 @@ std::string_view EventRoutes::agentOf(ClientId client) const {
 }
 
 void EventRoutes::removeClient(ClientId client) {
-  const auto dns = dnsOf(client);  // a copy: removeDn edits the original
-  for (const auto& dn : dns) removeDn(client, dn);
+  if (const auto mine = dnsOf_.find(client); mine != dnsOf_.end()) {
+    for (const auto& [dn, number] : mine->second.dns) {
+      const auto it = byDn_.find(dn);
+      if (it == byDn_.end()) continue;
+      eraseValue(it->second, client);
+      if (it->second.empty()) byDn_.erase(it);
+    }
+    dnsOf_.erase(mine);
+  }
   unbindAgent(client);
 }
 
@@ -106,8 +129,10 @@ void EventRoutes::recipients(const std::vector<std::string>& dns, std::string_vi
     out.insert(out.end(), clients.begin(), clients.end());
   }
   // A client on both parties' DNs (or on the DN and the agent) gets the event once.
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (out.size() > 1) {
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
 }
 
 const std::vector<ClientId>& EventRoutes::clientsOnDn(std::string_view dn) const {

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "cti/client_id.h"
 
@@ -12,6 +15,10 @@ namespace ccsip::cti {
 
 // Who sees which event (DESIGN.md "CTI protocol": a client sees the events of the DNs it
 // registered and, for an agent session, of its agent). Pure bookkeeping, no I/O.
+//
+// Every operation but dnsOf and removeClient takes constant time, whatever the number of DNs a
+// client holds (a router or wallboard may register all 50,000): each event looks up its DN
+// here (open addressing: about one cache miss), and registering N DNs is linear in N.
 class EventRoutes {
  public:
   // Idempotent; false when the client already had that DN.
@@ -19,7 +26,9 @@ class EventRoutes {
   // False when the client had not registered that DN.
   bool removeDn(ClientId client, std::string_view dn);
   bool hasDn(ClientId client, std::string_view dn) const;
-  const std::vector<std::string>& dnsOf(ClientId client) const;
+  // The client's DNs in registration order (for the admin API: sorts them).
+  std::vector<std::string> dnsOf(ClientId client) const;
+  std::size_t dnCount(ClientId client) const;
 
   // One agent per client: binding another replaces it.
   void bindAgent(ClientId client, std::string_view agentId);
@@ -33,8 +42,10 @@ class EventRoutes {
   // The clients registered on any of `dns` or bound to `agentId`, ascending, each once.
   void recipients(const std::vector<std::string>& dns, std::string_view agentId,
                   std::vector<ClientId>& out) const;
-  // Clients registered on the DN, in registration order (routers of a routing point).
+  // Clients registered on the DN, in registration order (routers of a routing point). The
+  // reference is valid until the next addDn / removeDn / removeClient.
   const std::vector<ClientId>& clientsOnDn(std::string_view dn) const;
+  // Valid until the next bindAgent / unbindAgent / unbindAllOf / removeClient.
   const std::vector<ClientId>& clientsOfAgent(std::string_view agentId) const;
 
  private:
@@ -45,11 +56,17 @@ class EventRoutes {
     }
   };
   template <class V>
-  using ByName = std::unordered_map<std::string, V, Hash, std::equal_to<>>;
+  using ByName = boost::unordered_flat_map<std::string, V, Hash, std::equal_to<>>;
+
+  // A client's registrations: DN -> registration number (dnsOf's order).
+  struct ClientDns {
+    ByName<std::uint64_t> dns;
+    std::uint64_t next = 0;
+  };
 
   ByName<std::vector<ClientId>> byDn_;
   ByName<std::vector<ClientId>> byAgent_;
-  std::unordered_map<ClientId, std::vector<std::string>> dnsOf_;
+  std::unordered_map<ClientId, ClientDns> dnsOf_;
   std::unordered_map<ClientId, std::string> agentOf_;
 };
 

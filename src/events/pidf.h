@@ -29,6 +29,8 @@ struct PidfTuple {
   std::optional<std::string> contact;          // <contact> URI
   std::optional<std::string> contactPriority;  // as written ("1", "0.8")
   std::vector<std::string> notes;              // <note> of the tuple
+
+  friend bool operator==(const PidfTuple&, const PidfTuple&) = default;
 };
 
 struct PidfDocument {
@@ -48,6 +50,8 @@ struct PidfDocument {
   // Open when any tuple is open (RFC 3863 leaves combining tuples to the watcher; one open
   // contact is enough to reach the endpoint), closed when some tuple is closed and none open.
   std::optional<BasicStatus> basic() const;
+
+  friend bool operator==(const PidfDocument&, const PidfDocument&) = default;
 };
 
 // Parses an application/pidf+xml body. Errors (code 400): not well-formed, root not
@@ -55,6 +59,13 @@ struct PidfDocument {
 // in any tuple. The last is stricter than RFC 3863 (which makes <basic> optional): a document
 // without open/closed anywhere says nothing ccsip can use, and no Asterisk sends one.
 util::Result<PidfDocument> parsePidf(std::string_view body);
+
+namespace detail {
+// The two readers parsePidf chooses between, for tests that hold them to the same results:
+// the quick one (nullopt when it declines the body, see fast_xml.h) and pugixml's.
+std::optional<util::Result<PidfDocument>> parsePidfQuick(std::string_view body);
+util::Result<PidfDocument> parsePidfTree(std::string_view body);
+}  // namespace detail
 
 // The endpoint state of a presence document, for both Asterisk channel drivers:
 //   1. an in-use activity (busy, on-the-phone) -> Ringing when a note says "Ringing", else Busy.

@@ -4,6 +4,23 @@
 
 namespace ccsip::events::xml {
 
+namespace {
+
+// Asterisk declares encoding="ISO-8859-1", which makes pugixml's automatic detection convert
+// the whole body from Latin-1 into a new buffer (about half of the parse time of a PIDF body).
+// A body of 7-bit characters without NUL reads the same in Latin-1 and UTF-8, and cannot be
+// UTF-16/32 (their ASCII characters come with zero bytes, their byte-order marks are 8-bit):
+// such a body is parsed as UTF-8 directly. Anything else keeps the detection.
+pugi::xml_encoding encodingOf(std::string_view body) {
+  for (const char c : body) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == 0 || byte >= 0x80) return pugi::encoding_auto;
+  }
+  return pugi::encoding_utf8;
+}
+
+}  // namespace
+
 std::string_view localName(pugi::xml_node node) {
   std::string_view name = node.name();
   const std::size_t colon = name.find(':');
@@ -51,7 +68,7 @@ util::Result<pugi::xml_node> loadDocument(pugi::xml_document& doc, std::string_v
   // parse_default: elements, attributes, CDATA, escapes, end-of-line normalisation; no
   // processing instructions, comments or DOCTYPE nodes are kept.
   const pugi::xml_parse_result result =
-      doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_auto);
+      doc.load_buffer(body.data(), body.size(), pugi::parse_default, encodingOf(body));
   if (!result) {
     return util::makeError(400, std::string(what) + ": not well-formed XML (" +
                                     result.description() + " at offset " +

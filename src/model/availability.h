@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 #include "model/agent.h"
 
 namespace ccsip::model {
@@ -15,6 +17,10 @@ class AvailabilityObserver {
   // transition. Called once the fact is complete and its events went out, so the observer may
   // call back into the model (unlike EventSink). `agent` is valid only during the call.
   virtual void onAgentAvailable(const Agent& agent) = 0;
+  // `agentId` logged out by request (EventAgentLogout went out): a group may have no logged-in
+  // member left, so calls waiting for one may go to its overflow (docs/call-flows.md "A routing
+  // point that finds no agent"). Called like onAgentAvailable, once the logout is complete.
+  virtual void onAgentLoggedOut(std::string_view agentId) {}
 };
 
 }  // namespace ccsip::model

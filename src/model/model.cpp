@@ -11,6 +11,14 @@ namespace ccsip::model {
 
 namespace json = boost::json;
 
+namespace {
+
+// referenceId, time, thisDN, otherDN, connId, callType, agentId, agentState, reasons,
+// userData: what the largest events carry.
+constexpr std::size_t kEventFieldsReserve = 10;
+
+}  // namespace
+
 CallModel::CallModel(const ModelOptions& options)
     : sink_(*options.sink),
       clock_(*options.clock),
@@ -67,6 +75,7 @@ void CallModel::putDn(const DnSpec& spec) {
   if (inserted) dn.dn = spec.dn;
   dn.type = spec.type;
   dn.options = spec.options;
+  reindexDn(dn);  // the type decides the device state
   if (changes_ != nullptr) {
     record("dn.config", {{"dn", spec.dn}, {"type", toString(spec.type)}});
   }
@@ -74,11 +83,13 @@ void CallModel::putDn(const DnSpec& spec) {
 
 void CallModel::setDnRemoved(Dn& dn, bool removed) {
   dn.removed = removed;
+  reindexDn(dn);
   if (changes_ != nullptr) record("dn.removed", {{"dn", dn.dn}, {"removed", removed}});
 }
 
 void CallModel::setPresence(Dn& dn, EndpointPresence presence) {
   dn.presence = presence;
+  reindexDn(dn);
   if (changes_ != nullptr) {
     record("dn.presence", {{"dn", dn.dn}, {"presence", toString(presence)}});
   }
@@ -87,7 +98,10 @@ void CallModel::setPresence(Dn& dn, EndpointPresence presence) {
 void CallModel::eraseDn(std::string_view dn) {
   if (changes_ != nullptr) record("dn.erased", {{"dn", dn}});
   auto it = dns_.find(dn);
-  if (it != dns_.end()) dns_.erase(it);
+  if (it == dns_.end()) return;
+  Agent* agent = agentOn(it->second);
+  dns_.erase(it);
+  if (agent != nullptr) reindex(*agent);  // its DN is gone
 }
 
 void CallModel::putAgent(const AgentSpec& spec) {
@@ -103,6 +117,7 @@ void CallModel::putAgent(const AgentSpec& spec) {
 
 void CallModel::setAgentRemoved(Agent& agent, bool removed) {
   agent.removed = removed;
+  reindex(agent);
   if (changes_ != nullptr) {
     record("agent.removed", {{"agentId", agent.agentId}, {"removed", removed}});
   }
@@ -111,12 +126,15 @@ void CallModel::setAgentRemoved(Agent& agent, bool removed) {
 void CallModel::eraseAgent(std::string_view agentId) {
   if (changes_ != nullptr) record("agent.erased", {{"agentId", agentId}});
   auto it = agents_.find(agentId);
-  if (it != agents_.end()) agents_.erase(it);
+  if (it == agents_.end()) return;
+  availabilityIndex_.forget(it->second);
+  agents_.erase(it);
 }
 
 void CallModel::putGroups(const std::vector<GroupSpec>& groups) {
   groups_.clear();
   for (const GroupSpec& group : groups) groups_.insert_or_assign(group.name, group);
+  rebuildAvailabilityIndex();
   if (changes_ != nullptr) {
     json::array names;
     for (const GroupSpec& group : groups) names.emplace_back(group.name);
@@ -130,6 +148,7 @@ void CallModel::bindAgent(Agent& agent, std::string_view dn) {
   }
   agent.dn = std::string(dn);
   if (Dn* now = dnOf(dn); now != nullptr) now->agentId = agent.agentId;
+  reindex(agent);
   if (changes_ != nullptr) record("agent.dn", {{"agentId", agent.agentId}, {"dn", dn}});
 }
 
@@ -138,6 +157,7 @@ void CallModel::setAgentState(Agent& agent, AgentState state, const json::object
   agent.state = state;
   agent.reasons = reasons;
   agent.notReadyByEndpoint = byEndpoint && state == AgentState::NotReady;
+  reindex(agent);
   if (changes_ != nullptr) {
     record("agent.state", {{"agentId", agent.agentId},
                            {"state", toString(state)},
@@ -148,6 +168,7 @@ void CallModel::setAgentState(Agent& agent, AgentState state, const json::object
 
 void CallModel::setIdleSince(Agent& agent) {
   agent.idleSince = clock_.now();
+  reindex(agent);
   if (changes_ != nullptr) {
     record("agent.idle", {{"agentId", agent.agentId}, {"since", toEpochMillis(agent.idleSince)}});
   }
@@ -173,7 +194,10 @@ void CallModel::setParty(Call& call, std::string_view dn, PartyState state) {
     added.configured = isConfigured(dn);
     call.parties.push_back(std::move(added));
     party = &call.parties.back();
-    if (Dn* d = dnOf(dn); d != nullptr) d->calls.push_back(call.connId);
+    if (Dn* d = dnOf(dn); d != nullptr) {
+      d->calls.push_back(call.connId);
+      reindexDn(*d);  // a call on the DN: its agent is busy
+    }
   }
   party->state = state;
   party->since = clock_.now();
@@ -187,7 +211,10 @@ void CallModel::removeParty(Call& call, std::string_view dn) {
                          [dn](const Party& party) { return party.dn == dn; });
   if (it == call.parties.end()) return;
   call.parties.erase(it);
-  if (Dn* d = dnOf(dn); d != nullptr) std::erase(d->calls, call.connId);
+  if (Dn* d = dnOf(dn); d != nullptr) {
+    std::erase(d->calls, call.connId);
+    reindexDn(*d);
+  }
   if (changes_ != nullptr) {
     record("call.party",
            {{"connId", call.connId.str()}, {"dn", dn}, {"state", toString(PartyState::Released)}});
@@ -218,7 +245,10 @@ void CallModel::eraseCall(ConnId id) {
   Call* call = callOf(id);
   if (call == nullptr) return;
   for (const Party& party : call->parties) {
-    if (Dn* d = dnOf(party.dn); d != nullptr) std::erase(d->calls, id);
+    if (Dn* d = dnOf(party.dn); d != nullptr) {
+      std::erase(d->calls, id);
+      reindexDn(*d);
+    }
   }
   calls_.erase(id);
   if (changes_ != nullptr) record("call.erased", {{"connId", id.str()}});
@@ -228,6 +258,10 @@ void CallModel::eraseCall(ConnId id) {
 
 json::object CallModel::baseFields(const ReferenceId& ref) const {
   json::object fields;
+  // Room for the fields every event builder adds: a json::object grows by half its size, so
+  // five members one by one reallocate it five times (a presence or MWI NOTIFY makes one
+  // event each, thousands a second).
+  fields.reserve(kEventFieldsReserve);
   if (!ref.is_null()) fields["referenceId"] = ref;
   fields["time"] = toEpochMillis(clock_.now());
   return fields;

@@ -13,6 +13,7 @@
 
 #include "model/agent.h"
 #include "model/availability.h"
+#include "model/availability_index.h"
 #include "model/call.h"
 #include "model/change.h"
 #include "model/clock.h"
@@ -115,6 +116,12 @@ class CallModel {
   // listed first. nullptr: unknown group or nobody available.
   const Agent* selectAgent(std::string_view group,
                            const std::vector<std::string>& exclude = {}) const;
+  // Every available member of `group`, idle the longest first (ties: the member listed first),
+  // kept up to date by the model: a pick reads its front instead of every member. nullptr:
+  // unknown group. Valid until the model changes.
+  const AvailabilityIndex::Members* availableMembers(std::string_view group) const {
+    return availabilityIndex_.available(group);
+  }
 
   // --- call facts (control layer) ---
   util::Result<ConnId> callCreated(const NewCall& call);
@@ -185,7 +192,7 @@ class CallModel {
   // MWI (DESIGN.md "Asterisk integration"): EventUserEvent to the extensions, logged-in agents
   // and logged-in members of groups associated with `mailbox`. Returns the events sent.
   // The userData is kept as the mailbox's last known state (QueryAddress: AddressInfo::mwi).
-  std::size_t mailboxEvent(std::string_view mailbox, const boost::json::object& userData);
+  std::size_t mailboxEvent(std::string_view mailbox, boost::json::object userData);
   // The last userData of mailboxEvent for `mailbox`; nullptr while none came.
   const boost::json::object* mailboxState(std::string_view mailbox) const;
 
@@ -231,6 +238,12 @@ class CallModel {
   void notifyIfAvailable(std::string_view dn);
   void settleRemoval(std::string_view dn);
   void settleAgentRemoval(std::string_view agentId);
+  // The availability index follows a change that may make the agent (on `dn`) available or not,
+  // or move its idleSince (model_agents.cpp); every mutation below that touches an input of
+  // isAvailable calls one of these.
+  void reindex(const Agent& agent);
+  void reindexDn(const Dn& dn);
+  void rebuildAvailabilityIndex();
   void endCallIfEmpty(ConnId id);
   void rebuildMailboxIndex();
   static bool presenceBusy(const Dn& dn);
@@ -255,7 +268,9 @@ class CallModel {
   void setEstablished(Call& call);
   void setUserData(Call& call, boost::json::object userData);
   void eraseCall(ConnId id);
-  void setMailboxState(std::string_view mailbox, const boost::json::object& userData);
+  // Keeps userData as the mailbox's state; returns the kept copy.
+  const boost::json::object& setMailboxState(std::string_view mailbox,
+                                             boost::json::object userData);
   void record(std::string_view kind, boost::json::object data);
 
   // --- events ---
@@ -278,6 +293,7 @@ class CallModel {
   StringMap<Agent> agents_;
   StringMap<Group> groups_;
   std::unordered_map<ConnId, Call> calls_;
+  AvailabilityIndex availabilityIndex_;  // of agents_ by groups_
 
   // Derived from the configuration at each apply(), so an MWI NOTIFY finds its recipients
   // without scanning every DN (DESIGN.md: 50,000 mailboxes, 20,000 NOTIFYs/s).

@@ -104,6 +104,7 @@ Status CallModel::agentLogout(const AgentRequest& request) {
   emit(std::move(event));
   if (logins_ != nullptr) logins_->onAgentLogout(a, dn);
   settleAgentRemoval(agentId);
+  if (availability_ != nullptr) availability_->onAgentLoggedOut(agentId);
   return ok();
 }
 
@@ -234,17 +235,32 @@ bool CallModel::isAvailable(const Agent& agent) const {
 
 const Agent* CallModel::selectAgent(std::string_view groupName,
                                     const std::vector<std::string>& exclude) const {
-  const Group* group = findGroup(groupName);
-  if (group == nullptr) return nullptr;
-  const Agent* best = nullptr;
-  for (const std::string& member : group->members) {
-    const Agent* agent = findAgent(member);
-    if (agent == nullptr || !isAvailable(*agent)) continue;
-    if (std::find(exclude.begin(), exclude.end(), member) != exclude.end()) continue;
-    // Strictly earlier only: on a tie the member listed first keeps its place.
-    if (best == nullptr || agent->idleSince < best->idleSince) best = agent;
+  const AvailabilityIndex::Members* members = availableMembers(groupName);
+  if (members == nullptr) return nullptr;
+  for (const AvailabilityIndex::Entry& entry : *members) {
+    const Agent& agent = *entry.agent;
+    if (std::find(exclude.begin(), exclude.end(), agent.agentId) == exclude.end()) return &agent;
   }
-  return best;
+  return nullptr;
+}
+
+// --- the availability index
+
+void CallModel::reindex(const Agent& agent) {
+  availabilityIndex_.update(agent, isAvailable(agent));
+}
+
+void CallModel::reindexDn(const Dn& dn) {
+  if (dn.agentId.empty()) return;  // routing points, trunks, DNs nobody is logged in on
+  if (const Agent* agent = findAgent(dn.agentId); agent != nullptr) reindex(*agent);
+}
+
+void CallModel::rebuildAvailabilityIndex() {
+  std::vector<const Group*> groups;
+  groups.reserve(groups_.size());
+  for (const auto& [name, group] : groups_) groups.push_back(&group);
+  availabilityIndex_.rebuild(groups, [this](std::string_view id) { return findAgent(id); });
+  for (const auto& [id, agent] : agents_) reindex(agent);
 }
 
 }  // namespace ccsip::model

@@ -72,17 +72,19 @@ Status CallModel::distributeUserEvent(std::string_view dn, const json::object& u
   return ok();
 }
 
-std::size_t CallModel::mailboxEvent(std::string_view mailbox, const json::object& userData) {
+std::size_t CallModel::mailboxEvent(std::string_view mailbox, json::object userData) {
   auto it = mailboxes_.find(mailbox);
   if (it == mailboxes_.end()) return 0;
-  setMailboxState(mailbox, userData);
+  // Moved into the mailbox's state (one NOTIFY each, up to thousands a second): the events
+  // copy it from there.
+  const json::object& state = setMailboxState(mailbox, std::move(userData));
   const MailboxRecipients& to = it->second;
   std::size_t sent = 0;
   for (const std::string& name : to.dns) {
     const Dn* dn = findDn(name);
     if (dn == nullptr) continue;
     TEvent event = dnEvent("EventUserEvent", *dn);
-    event.fields["userData"] = userData;
+    event.fields["userData"] = state;
     emit(std::move(event));
     ++sent;
   }
@@ -97,7 +99,7 @@ std::size_t CallModel::mailboxEvent(std::string_view mailbox, const json::object
     event.fields = baseFields(nullptr);
     event.fields["thisDN"] = agent->dn;
     event.fields["agentId"] = agent->agentId;
-    event.fields["userData"] = userData;
+    event.fields["userData"] = state;
     event.agentId = agent->agentId;
     emit(std::move(event));
     ++sent;
@@ -116,14 +118,17 @@ const json::object* CallModel::mailboxState(std::string_view mailbox) const {
   return it == mailboxStates_.end() ? nullptr : &it->second;
 }
 
-void CallModel::setMailboxState(std::string_view mailbox, const json::object& userData) {
+const json::object& CallModel::setMailboxState(std::string_view mailbox, json::object userData) {
   auto it = mailboxStates_.find(mailbox);
   if (it == mailboxStates_.end()) {
-    mailboxStates_.emplace(std::string(mailbox), userData);
+    it = mailboxStates_.emplace(std::string(mailbox), std::move(userData)).first;
   } else {
-    it->second = userData;
+    it->second = std::move(userData);
   }
-  if (changes_ != nullptr) record("mailbox.state", {{"mailbox", mailbox}, {"userData", userData}});
+  if (changes_ != nullptr) {
+    record("mailbox.state", {{"mailbox", mailbox}, {"userData", it->second}});
+  }
+  return it->second;
 }
 
 void CallModel::rebuildMailboxIndex() {

@@ -4,15 +4,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "pbx/subscribe_failure.h"
+#include "sip/serializer.h"
+
 namespace ccsip::pbx {
 
 namespace {
 
 using std::chrono::seconds;
-
-// What a switch that answers 423 without Min-Expires (chan_pjsip) is asked for next: the most
-// Asterisk grants.
-constexpr seconds kLongExpiry{3600};
 
 std::string_view packageOf(const sip::dialog::ClientSubscription& subscription) {
   return subscription.package().name;
@@ -130,7 +129,10 @@ void KeptSubscription::onPacedStart() {
   if (!wanted_ || state_ != State::Queued) return;
   context_.owner->onNewSubscription(*this);
   sip::dialog::SubscriptionOptions options = context_.owner->subscriptionOptions(*this);
-  if (longExpiry_) options.expires = std::max(options.expires.value_or(kLongExpiry), kLongExpiry);
+  if (expiryDoublings_ > 0) {
+    options.expires =
+        grownExpiry(options.expires.value_or(options.package.defaultExpires), expiryDoublings_);
+  }
   startedAt_ = context_.timers->now();
   state_ = State::Subscribing;
   auto subscription = context_.core->subscribe(options, *this);
@@ -200,13 +202,30 @@ void KeptSubscription::onFailure(sip::dialog::ClientSubscription& subscription, 
     ended(seconds(0));
     return;
   }
-  // chan_pjsip answers 423 without Min-Expires (ClientSubscription retries itself when there is
-  // one): ask for the most next time.
-  if (status == 423) longExpiry_ = true;
+  if (status == 423) {
+    // RFC 6665 4.1.2.1: the interval was too brief. ClientSubscription has tried a Min-Expires
+    // already; chan_pjsip sends none (presence-rejected.txt p5): twice as long, at once, up to
+    // an hour, which Asterisk always grants; a 423 to an hour waits like any failure.
+    const sip::dialog::SubscriptionOptions options = context_.owner->subscriptionOptions(*this);
+    const seconds configured = options.expires.value_or(options.package.defaultExpires);
+    if (retryLongerAfter423(configured, expiryDoublings_)) {
+      ++expiryDoublings_;
+      spdlog::info("{} SUBSCRIBE to {} got 423 Interval Too Brief; asking for {} s",
+                   packageOf(subscription),
+                   response != nullptr ? response->to().uri.text : std::string_view{},
+                   grownExpiry(configured, expiryDoublings_).count());
+      ended(seconds(0));
+      return;
+    }
+  }
   // Warned once per run of failures: 10,000 endpoints failing every minute must not fill the log.
+  // No challenge is ever answered (ccsip has no credentials for the switch): a 401 waits too.
   if (failures_ == 0) {
-    spdlog::warn("{} SUBSCRIBE failed with {} (Call-ID {}); again every {} s",
-                 packageOf(subscription), status, subscription.callId(), context_.retry.count());
+    spdlog::warn("{} SUBSCRIBE failed with {} {} for {} ({}); again every {} s (Call-ID {})",
+                 packageOf(subscription), status,
+                 response != nullptr ? response->reasonPhrase() : sip::defaultReasonPhrase(status),
+                 response != nullptr ? response->to().uri.text : std::string_view{},
+                 subscribeFailureHint(status), context_.retry.count(), subscription.callId());
   } else {
     spdlog::debug("{} SUBSCRIBE failed with {} again (Call-ID {})", packageOf(subscription), status,
                   subscription.callId());

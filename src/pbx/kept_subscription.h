@@ -50,7 +50,8 @@ struct KeptSubscriptionContext {
 //     a new subscription would fail (rejected, noresource, invariant): after `retry`;
 //   - a failed initial SUBSCRIBE (403, 404, 489, 5xx, 408 no answer, chan_pjsip's endless 401):
 //     tried again after `retry` (the seed: "in one minute"), forever, never in a loop;
-//   - 423 without Min-Expires (chan_pjsip): the next attempt asks for an hour;
+//   - 423 without Min-Expires (chan_pjsip): the next attempt, at once (paced), asks for twice
+//     as long, up to an hour; a 423 to an hour waits `retry` (subscribe_failure.h);
 //   - stop(): unsubscribes (Expires: 0) or leaves the queue; start() again any time;
 //   - recreate(): the switch restarted, its subscriptions are gone: drop ours and subscribe anew.
 // A subscription that the switch ended, or that ccsip replaced, reports nothing more.
@@ -77,8 +78,9 @@ class KeptSubscription final : private PacedStart, private sip::dialog::ClientSu
   std::uint32_t tag() const { return tag_; }
   State state() const { return state_; }
   bool wanted() const { return wanted_; }
-  // The SUBSCRIBE should ask for an hour (the switch said 423 without Min-Expires).
-  bool wantsLongExpiry() const { return longExpiry_; }
+  // How many times the switch said 423 without Min-Expires: the SUBSCRIBE asks for the
+  // configured Expires doubled that many times, up to an hour (subscribe_failure.h).
+  std::uint8_t expiryDoublings() const { return expiryDoublings_; }
   // Failed attempts since the last accepted one.
   std::uint32_t failures() const { return failures_; }
   const sip::dialog::ClientSubscription* current() const { return current_.get(); }
@@ -122,7 +124,7 @@ class KeptSubscription final : private PacedStart, private sip::dialog::ClientSu
   std::uint32_t failures_ = 0;
   State state_ = State::Idle;
   bool wanted_ = false;
-  bool longExpiry_ = false;
+  std::uint8_t expiryDoublings_ = 0;
   std::uint8_t youngEnds_ = 0;  // re-creations in a row of subscriptions that died young
 };
 

@@ -168,7 +168,8 @@ sip::dialog::SubscriptionOptions MwiMonitor::subscriptionOptions(const KeptSubsc
   options.requestUri = options_.target.uri(user);
   options.from = "<" + plain.uri(user) + ">";
   options.contact = "<sip:gsipmwi@" + options_.localHostPort + ";mb=" + box.mailbox +
-                    ";dn=" + box.dn + ";tp=" + std::to_string(static_cast<int>(box.type)) + ">";
+                    ";dn=" + box.dn + ";tp=" + std::to_string(static_cast<int>(box.type)) +
+                    std::string(options_.target.contactParameter()) + ">";
   options.expires = options_.expires;
   return options;
 }

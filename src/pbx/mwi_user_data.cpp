@@ -13,12 +13,14 @@ boost::json::object mwiUserData(std::string_view mailbox, const events::MessageS
     voiceMessage +=
         " (" + std::to_string(*counts.urgentNew) + "/" + std::to_string(*counts.urgentOld) + ")";
   }
-  boost::json::object mwi;
-  mwi["Mailbox"] = mailbox;
-  mwi["Messages-Waiting"] = summary.messagesWaiting ? "yes" : "no";
-  mwi["Voice-Message"] = voiceMessage;
-  mwi["NewMessages"] = counts.newMessages;
-  mwi["OldMessages"] = counts.oldMessages;
+  // Built from initializer lists: each object is sized once (member by member it would be
+  // reallocated on every insertion; one MWI NOTIFY makes one of these).
+  const std::string_view waiting = summary.messagesWaiting ? "yes" : "no";
+  boost::json::object mwi{{"Mailbox", mailbox},
+                          {"Messages-Waiting", waiting},
+                          {"Voice-Message", voiceMessage},
+                          {"NewMessages", counts.newMessages},
+                          {"OldMessages", counts.oldMessages}};
   return boost::json::object{{"gsipmwi", std::move(mwi)}};
 }
 

@@ -71,7 +71,7 @@ PbxMonitors::PbxMonitors(const PbxServices& services, const config::Config& conf
                          const std::string& localHostPort)
     : model_(*services.model),
       timers_(*services.timers),
-      pacer_(*services.timers, PacerOptions{config.pbx->subscribeRate, config.pbx->subscribeRate}),
+      pacer_(*services.timers, PacerOptions::spread(config.pbx->subscribeRate)),
       presence_(monitorServices(services, pacer_), presenceOptions(*config.pbx, localHostPort),
                 monitoredEndpoints(config)),
       mwi_(monitorServices(services, pacer_), mwiOptions(*config.pbx, localHostPort),

@@ -79,6 +79,11 @@ sip::dialog::SubscriptionOptions PresenceMonitor::subscriptionOptions(
   options.package = {package_->name, package_->contentType, package_->defaultExpires};
   options.requestUri = options_.target.uri(endpoint.dn);
   options.from = from_;
+  // UDP: the core's Contact. TCP: ccsip's TCP address, which localHostPort is then.
+  if (options_.target.tcp) {
+    options.contact = "<sip:" + options_.fromUser + "@" + options_.localHostPort +
+                      std::string(options_.target.contactParameter()) + ">";
+  }
   options.expires = options_.expires;
   return options;
 }

@@ -71,7 +71,7 @@ void SubscriptionPacer::drain() {
   // The time until the next whole token, rounded up to a millisecond.
   const std::uint64_t missing = kMilli - milliTokens_;
   const std::uint64_t ms = (missing + options_.ratePerSecond - 1) / options_.ratePerSecond;
-  schedule(util::Duration(static_cast<util::Duration::rep>(ms)));
+  schedule(std::max(util::Duration(static_cast<util::Duration::rep>(ms)), options_.tick));
 }
 
 }  // namespace ccsip::pbx

@@ -27,6 +27,22 @@ class PacedStart {
 struct PacerOptions {
   std::uint32_t ratePerSecond = 50;  // config switch.subscribe-rate
   std::uint32_t burst = 50;          // starts allowed at once after a quiet spell
+  // The pacer wakes at most once per tick while it waits for tokens, so a high rate goes out in
+  // small regular bursts, not in one timer per SUBSCRIBE.
+  util::Duration tick{10};
+
+  // The rate spread evenly: a burst of one tick's worth (rate / 100, at least 1). A burst of a
+  // whole second's worth (10,000 SUBSCRIBEs in one event-loop turn) brings 10,000 200s and
+  // 10,000 NOTIFYs back at once, more than ccsip's UDP receive buffer holds: they are dropped
+  // and retransmitted, and the start-up takes longer than at a lower rate.
+  static PacerOptions spread(std::uint32_t ratePerSecond) {
+    PacerOptions options;
+    options.ratePerSecond = ratePerSecond;
+    const auto perTick = static_cast<std::uint64_t>(ratePerSecond) *
+                         static_cast<std::uint64_t>(options.tick.count()) / 1000;
+    options.burst = static_cast<std::uint32_t>(perTick > 0 ? perTick : 1);
+    return options;
+  }
 };
 
 // A token bucket in front of every new SUBSCRIBE (start-up, retries, re-creation after a switch

@@ -26,6 +26,10 @@ struct SwitchAddress {
     if (tcp) out += ";transport=tcp";
     return out;
   }
+  // The URI parameter a Contact of ccsip's needs so that the switch's in-dialog requests (the
+  // NOTIFYs) come over the same transport, to ccsip's TCP port (RFC 3261 12.2.1.1 sends them to
+  // the Contact, RFC 3263 4.1 picks its transport): ";transport=tcp" or "".
+  std::string_view contactParameter() const { return tcp ? ";transport=tcp" : ""; }
 };
 
 }  // namespace ccsip::pbx

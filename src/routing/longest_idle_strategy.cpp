@@ -3,17 +3,15 @@
 namespace ccsip::routing {
 
 const model::Agent* LongestIdleStrategy::select(const SelectionContext& context) const {
-  const model::Agent* best = nullptr;
-  for (const std::string& member : context.group.members) {
-    const model::Agent* agent = context.model.findAgent(member);
-    if (agent == nullptr) continue;
-    // Strictly earlier only: on a tie the member listed first keeps its place. This cheap test
-    // goes first: eligibility looks up the agent's DN and device state, and a member that
-    // cannot beat the best so far need not be asked (same choice, a fraction of the lookups).
-    if (best != nullptr && !(agent->idleSince < best->idleSince)) continue;
-    if (context.eligibility.eligible(*agent)) best = agent;
+  // The model keeps the group's available members ordered by idleSince (ties: the member listed
+  // first), so the first eligible one is the pick: only members reserved for a call being
+  // delivered are passed over, never the whole group.
+  const auto* members = context.model.availableMembers(context.group.name);
+  if (members == nullptr) return nullptr;
+  for (const model::AvailabilityIndex::Entry& entry : *members) {
+    if (context.eligibility.eligible(*entry.agent)) return entry.agent;
   }
-  return best;
+  return nullptr;
 }
 
 }  // namespace ccsip::routing

@@ -48,7 +48,10 @@ std::optional<RoutingPhase> Router::phaseOf(ConnId id) const {
 }
 
 bool Router::eligible(const model::Agent& agent) const {
-  return model_.isAvailable(agent) && !reserved_.contains(agent.agentId);
+  // Reserved first: the agents picked for calls whose agent leg has not rung yet are still
+  // available in the model and come first in its longest-idle order, so a pick under load
+  // passes over them; one lookup each is enough.
+  return !reserved_.contains(agent.agentId) && model_.isAvailable(agent);
 }
 
 // --- the control layer ---

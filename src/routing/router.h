@@ -97,6 +97,10 @@ class Router final : public model::AvailabilityObserver, private AgentEligibilit
 
   // model::AvailabilityObserver: serves the queues the agent's groups have.
   void onAgentAvailable(const model::Agent& agent) override;
+  // model::AvailabilityObserver: when `agentId` was the last logged-in member of a group, the
+  // calls queued for that group whose routing point has a no-answer-overflow fail now
+  // (RouteFailure::NoAgent), as a call arriving then would, instead of waiting for a login.
+  void onAgentLoggedOut(std::string_view agentId) override;
 
  private:
   struct StringHash {

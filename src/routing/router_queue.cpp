@@ -101,6 +101,28 @@ void Router::onAgentAvailable(const model::Agent& agent) {
   dispatch(std::move(groups));
 }
 
+void Router::onAgentLoggedOut(std::string_view agentId) {
+  if (queues_.size() == 0) return;
+  // The ids first: each failure calls the handler, which may call back in (callEnded).
+  std::vector<ConnId> orphaned;
+  for (const std::string& name : queues_.groups()) {
+    const model::Group* group = model_.findGroup(name);
+    if (group == nullptr || anyLoggedIn(*group)) continue;
+    const auto& members = group->members;
+    if (std::find(members.begin(), members.end(), agentId) == members.end()) continue;
+    for (const ConnId id : queues_.calls(name)) {
+      auto it = calls_.find(id);
+      if (it == calls_.end()) continue;
+      // The same rule as runDefault(): only a routing point with an overflow gives up.
+      const model::Dn* rp = model_.findDn(it->second.rp);
+      if (rp != nullptr && !rp->options.noAnswerOverflow.empty()) orphaned.push_back(id);
+    }
+  }
+  for (const ConnId id : orphaned) {
+    if (queues_.contains(id)) fail(id, RouteFailure::NoAgent);
+  }
+}
+
 void Router::dispatch(std::vector<std::string> groups) {
   // The group whose front call waits longest goes first, while any of them can be served.
   // Every round removes a call from a queue or drops a group, so this ends.

@@ -180,6 +180,9 @@ std::vector<std::string_view> Message::headerValues(HeaderId id) const {
 }
 
 namespace {
+// ";received=" and ";rport=65535", beyond the host: the rewritten top Via needs no reallocation.
+constexpr std::size_t kReceivedParamsRoom = 32;
+
 std::vector<NameAddr> nameAddrs(std::span<const HeaderField> headers, HeaderId id) {
   std::vector<NameAddr> out;
   for (const HeaderField& f : headers) {
@@ -326,14 +329,24 @@ void Message::setTopViaReceived(std::string_view receivedHost, std::optional<std
   auto it = std::find_if(headers_.begin(), headers_.end(),
                          [](const HeaderField& f) { return f.id == HeaderId::Via; });
   if (it == headers_.end()) return;
+  // The top Via is normally parsed already (vias_ holds the Via fields that parsed, in order):
+  // every UDP request gets received=/rport= (RFC 3581 4), so it is not parsed twice.
+  const bool indexed = !vias_.empty() && vias_.front().text.data() == it->value.data() &&
+                       vias_.front().text.size() == it->value.size();
   Via via;
-  if (detail::parseViaInto(it->value, via) == detail::ViaStatus::Bad) return;
+  if (indexed) {
+    via = vias_.front();
+  } else if (detail::parseViaInto(it->value, via) == detail::ViaStatus::Bad) {
+    return;
+  }
   std::string_view head = via.text;
   if (!via.params.empty()) head = via.text.substr(0, via.params.data() - via.text.data());
   while (!head.empty() && (syntax::isLws(head.back()) || head.back() == ';')) {
     head.remove_suffix(1);
   }
-  std::string value(head);
+  std::string value;
+  value.reserve(via.text.size() + receivedHost.size() + kReceivedParamsRoom);
+  value.append(head);
   bool wroteReceived = false;
   bool wroteRport = false;
   auto writeReceived = [&] {
@@ -370,6 +383,11 @@ void Message::setTopViaReceived(std::string_view receivedHost, std::optional<std
   if (!receivedHost.empty() && !wroteReceived) writeReceived();
   if (rport && !wroteRport) writeRport();
   it->value = copyText(value);
+  // Only the top Via changed: re-derive it alone.
+  if (Via top; indexed && detail::parseViaInto(it->value, top) != detail::ViaStatus::Bad) {
+    vias_.front() = top;
+    return;
+  }
   reindex(HeaderId::Via);
 }
 

@@ -11,7 +11,16 @@ class TimerService {
   virtual ~TimerService() = default;
   virtual TimePoint now() const = 0;
   virtual TimerId schedule(Duration after, TimerCallback callback) = 0;
+  // Also cancels work of defer().
   virtual bool cancel(TimerId id) = 0;
+  // Runs `callback` once the event being handled is done (after the current callback returns),
+  // before any timer that is not due yet: for work that must leave the current call stack,
+  // such as freeing the object whose callback is running. Cancel with cancel(). By default a
+  // zero-delay timer (ManualTimerService: it runs at the next advance()); AsioTimerService
+  // queues it without a timer.
+  virtual TimerId defer(TimerCallback callback) {
+    return schedule(Duration::zero(), std::move(callback));
+  }
 };
 
 // A fake clock for tests: time moves only when advance() is called.

@@ -341,19 +341,34 @@ class PbxRestartTest : public PbxPresenceTest {
     return loginAgent();
   }
 
-  ::testing::AssertionResult waitForMwi(const std::string& waiting, std::int64_t newMessages) {
-    auto event = cti_.waitFor("EventUserEvent", 20s, [&](const Event& e) {
-      const auto* mwi = mwiOf(e);
-      if (mwi == nullptr) return false;
-      const auto* count = mwi->if_contains("NewMessages");
-      return stringField(*mwi, "Messages-Waiting") == waiting && count != nullptr &&
-             count->is_number() && count->to_number<std::int64_t>() == newMessages;
-    });
-    if (event) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "no EventUserEvent with Messages-Waiting " << waiting
-                                         << ", NewMessages " << newMessages << "; CTI:\n"
-                                         << cti_.transcript() << "\n--- ccsip log\n"
-                                         << ccsip_.outputTail();
+  // The NOTIFYs of a presence and an MWI subscription, in either order (the two SUBSCRIBEs are
+  // paced and retransmitted independently until SIPp holds the port): the agent event `agent`
+  // and an MWI EventUserEvent with `waiting` and `newMessages`.
+  ::testing::AssertionResult waitForAgentAndMailbox(const std::string& agent,
+                                                    const std::string& waiting,
+                                                    std::int64_t newMessages,
+                                                    const std::string& switchReport) {
+    bool agentSeen = false;
+    bool mailbox = false;
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!(agentSeen && mailbox) && std::chrono::steady_clock::now() < deadline) {
+      auto event = cti_.next(100ms);
+      if (!event) continue;
+      agentSeen = agentSeen || eventName(*event) == agent;
+      if (const auto* mwi = mwiOf(*event); mwi != nullptr) {
+        const auto* count = mwi->if_contains("NewMessages");
+        mailbox =
+            mailbox || (stringField(*mwi, "Messages-Waiting") == waiting && count != nullptr &&
+                        count->is_number() && count->to_number<std::int64_t>() == newMessages);
+      }
+    }
+    if (agentSeen && mailbox) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << (agentSeen ? "" : "no " + agent + "; ")
+           << (mailbox ? "" : "no MWI " + waiting + " " + std::to_string(newMessages) + "; ")
+           << "CTI:\n"
+           << cti_.transcript() << switchReport << "\n--- ccsip log\n"
+           << ccsip_.outputTail();
   }
 };
 
@@ -398,8 +413,7 @@ TEST_F(PbxRestartTest, RestartSeenByOptionsKeepaliveRecreatesSubscriptions) {
   // T1 50 ms: an unanswered OPTIONS times out (64*T1) in 3.2 s.
   ASSERT_TRUE(startWithPresenceAndMwi(options, 50, 200));
   ASSERT_TRUE(startNotifier("pbx_restart_first.xml", 0));
-  ASSERT_TRUE(cti_.waitFor("EventAgentNotReady", 20s)) << cti_.transcript() << notifier_.report();
-  ASSERT_TRUE(waitForMwi("no", 0));
+  ASSERT_TRUE(waitForAgentAndMailbox("EventAgentNotReady", "no", 0, notifier_.report()));
   const std::uint16_t httpPort = servicePort(readFile(dir_.file("ports.txt")), "http");
   const auto timeoutsBefore = transactionTimeouts(httpPort);
   ASSERT_TRUE(timeoutsBefore) << "ccsip_sip_transaction_timeouts_total not on /metrics";
@@ -413,10 +427,8 @@ TEST_F(PbxRestartTest, RestartSeenByOptionsKeepaliveRecreatesSubscriptions) {
   second.scenario = "pbx_restart_second.xml";
   second.port = switch_.port;
   ASSERT_TRUE(restarted.start(second));
-  auto ready = cti_.waitFor("EventAgentReady", 20s);
-  ASSERT_TRUE(ready) << "no NOTIFY of a new presence subscription; CTI:\n"
-                     << cti_.transcript() << restarted.report() << ccsip_.outputTail();
-  ASSERT_TRUE(waitForMwi("yes", 1)) << restarted.report();
+  // The NOTIFYs of the new presence and MWI subscriptions.
+  ASSERT_TRUE(waitForAgentAndMailbox("EventAgentReady", "yes", 1, restarted.report()));
   const auto messages = restarted.messages();
   const auto subscribes = initialSubscribes(messages);
   int presence = 0;
@@ -441,8 +453,7 @@ TEST_F(PbxRestartTest, RestartSeenByFailedRefreshRecreatesSubscriptions) {
   options.mwiExpires = 2;
   ASSERT_TRUE(startWithPresenceAndMwi(options));
   ASSERT_TRUE(startNotifier("pbx_restart_first.xml", 2));
-  ASSERT_TRUE(cti_.waitFor("EventAgentNotReady", 20s)) << cti_.transcript() << notifier_.report();
-  ASSERT_TRUE(waitForMwi("no", 0));
+  ASSERT_TRUE(waitForAgentAndMailbox("EventAgentNotReady", "no", 0, notifier_.report()));
   ASSERT_TRUE(notifier_.passes(10s));
 
   SippNotifier restarted(dir_);
@@ -450,10 +461,8 @@ TEST_F(PbxRestartTest, RestartSeenByFailedRefreshRecreatesSubscriptions) {
   second.scenario = "pbx_restart_second.xml";
   second.port = switch_.port;
   ASSERT_TRUE(restarted.start(second));
-  auto ready = cti_.waitFor("EventAgentReady", 20s);
-  ASSERT_TRUE(ready) << "no NOTIFY of a new presence subscription; CTI:\n"
-                     << cti_.transcript() << restarted.report() << ccsip_.outputTail();
-  ASSERT_TRUE(waitForMwi("yes", 1)) << restarted.report();
+  // The NOTIFYs of the new presence and MWI subscriptions.
+  ASSERT_TRUE(waitForAgentAndMailbox("EventAgentReady", "yes", 1, restarted.report()));
   const auto messages = restarted.messages();
   bool got481 = false;
   for (const auto& m : messages) got481 = got481 || (!m.received && m.status() == 481);

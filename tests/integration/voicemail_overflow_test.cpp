@@ -25,8 +25,9 @@ class VoicemailOverflowTest : public CtiCallTest {
   // to its box, notready) on 2000 in group sales (routing point 8000); agent 5002 on 2001 in
   // group support (box 7000, routing point 8001 with `no-answer-overflow: voicemail`: the
   // group's box). Deposit numbers 95001 and 97000. The CTI client registers `dns`; agent 5001
-  // logs in when `login5001`.
-  ::testing::AssertionResult start(const std::vector<std::string>& dns, bool login5001) {
+  // logs in when `login5001`, agent 5002 NotReady when `login5002NotReady`.
+  ::testing::AssertionResult start(const std::vector<std::string>& dns, bool login5001,
+                                   bool login5002NotReady = false) {
     switchSocket_ = std::make_unique<SwitchPort>();
     switchPort_ = switchSocket_->port();
     if (switchPort_ == 0) return ::testing::AssertionFailure() << "no free port";
@@ -72,6 +73,17 @@ class VoicemailOverflowTest : public CtiCallTest {
       }
       // The MWI SUBSCRIBE of the agent's box (DESIGN.md: followed while logged in).
       if (!switchSocket_->refuseSubscribes(3, ccsip_.udpPort())) {
+        return ::testing::AssertionFailure() << "no MWI SUBSCRIBE\n" << ccsip_.outputTail();
+      }
+    }
+    if (login5002NotReady) {
+      if (!request(R"({"request":"AgentLogin","thisDN":"2001","agentId":"5002",)"
+                   R"("password":"pw5002","agentState":"NotReady")",
+                   "EventAgentLogin")) {
+        return ::testing::AssertionFailure() << cti_.transcript() << ccsip_.outputTail();
+      }
+      // The MWI SUBSCRIBE of group support's box 7000 (followed while a member is logged in).
+      if (!switchSocket_->refuseSubscribes(login5001 ? 4 : 3, ccsip_.udpPort())) {
         return ::testing::AssertionFailure() << "no MWI SUBSCRIBE\n" << ccsip_.outputTail();
       }
     }
@@ -135,6 +147,40 @@ TEST_F(VoicemailOverflowTest, GroupWithNobodyLoggedInSendsTheCallToTheGroupsBox)
   ASSERT_TRUE(cti_.waitFor("\"EventReleased\"", 15s)) << cti_.transcript();
 
   expectPassed(caller, "caller");
+  expectPassed(switchSide, "switch");
+  EXPECT_THAT(eventsOf(connId), ElementsAre("EventEstablished 97000", "EventReleased 97000"));
+  EXPECT_THAT(ccsip_.output(), ::testing::HasSubstr("route failed: no-agent"));
+  EXPECT_TRUE(noCallLeft());
+}
+
+// A caller waits in the queue of routing point 8001 (the only member of `support` is logged in
+// but NotReady). When that agent logs out, nobody of the group can come but by logging in: the
+// call goes to the routing point's overflow, the group's box, at once (docs/call-flows.md "A
+// routing point that finds no agent"), not after the queue timeout (300 s by default). No
+// client registers 8001: that would make it the routing point's router.
+TEST_F(VoicemailOverflowTest, QueuedCallGoesToTheGroupsBoxWhenTheLastAgentLogsOut) {
+  ASSERT_TRUE(start({"97000", "2001"}, /*login5001=*/false, /*login5002NotReady=*/true))
+      << ccsip_.outputTail();
+  auto switchSide = startSwitch(1);  // the deposit only
+  auto caller = startCaller("8001");
+
+  // The call waits: nothing reaches the box while the NotReady agent is logged in.
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_FALSE(cti_.waitFor("\"EventEstablished\"", 100ms)) << cti_.transcript();
+  EXPECT_THAT(ccsip_.output(), ::testing::Not(::testing::HasSubstr("route failed")));
+
+  ASSERT_TRUE(
+      request(R"({"request":"AgentLogout","thisDN":"2001","agentId":"5002")", "EventAgentLogout"))
+      << cti_.transcript();
+  auto established = cti_.waitFor("\"EventEstablished\"", 10s);
+  ASSERT_TRUE(established) << cti_.transcript() << ccsip_.outputTail();
+  EXPECT_EQ(fieldOf(*established, "thisDN"), "97000");
+  EXPECT_EQ(fieldOf(*established, "otherDN"), "+15550100");
+  const std::string connId = connIdOf(*established);
+  ASSERT_TRUE(cti_.waitFor("\"EventReleased\"", 15s)) << cti_.transcript();
+
+  expectPassed(caller, "caller");
+  // vm_switch.xml fails a deposit without `Diversion: <sip:...>;reason=...;counter=1`.
   expectPassed(switchSide, "switch");
   EXPECT_THAT(eventsOf(connId), ElementsAre("EventEstablished 97000", "EventReleased 97000"));
   EXPECT_THAT(ccsip_.output(), ::testing::HasSubstr("route failed: no-agent"));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -69,8 +70,11 @@ class DialogUsage : public txn::ClientTransactionHandler,
   // (new requests get 481) and lets the core free the usage when no transaction needs it.
   void retireWhenIdle();
   bool hasLiveClientTransactions() const;
-  // A timer that dies with the usage (cancelled by the destructor, never fires after it).
-  util::TimerId schedule(util::Duration after, std::function<void(DialogUsage&)> action);
+  // A timer that dies with the usage (cancelled by the destructor, never fires after it). A plain
+  // function (a captureless lambda): the callback is small (100,000 subscriptions hold two
+  // timers each).
+  using TimerAction = void (*)(DialogUsage&);
+  util::TimerId schedule(util::Duration after, TimerAction action);
   // Cancels a timer of this usage and zeroes `id` (0: none).
   void cancelTimer(util::TimerId& id);
 
@@ -83,7 +87,13 @@ class DialogUsage : public txn::ClientTransactionHandler,
  private:
   friend class UserAgentCore;
   std::vector<txn::ClientTransactionHandle> clientTxns_;
-  std::vector<util::TimerId> timers_;
+  // Pending timers: the token a callback names itself by, and its id to cancel it.
+  struct PendingTimer {
+    std::uint32_t token;
+    util::TimerId id;
+  };
+  std::vector<PendingTimer> timers_;
+  std::uint32_t nextTimerToken_ = 0;
   bool retiring_ = false;
   bool shutDown_ = false;
 };

@@ -54,46 +54,65 @@ bool ClientSubscription::start(const SubscriptionOptions& options) {
   package_ = options.package;
   eventHeader_ = package_.name;
   if (!options.eventId.empty()) eventHeader_ += ";id=" + options.eventId;
-  localContact_ = options.contact.empty() ? core_.options().contact : options.contact;
-  callId_ = core_.random().callId(hostOfContact(localContact_));
-  localTag_ = core_.random().tag();
+  const std::string& contact = options.contact.empty() ? core_.options().contact : options.contact;
+  callId_ = core_.random().callId(hostOfContact(contact));
+  const std::string localTag = core_.random().tag();
   requested_ = options.expires.value_or(package_.defaultExpires);
-  destination_ = options.destination;
+  headers_ = options.headers;
 
-  Message subscribe = Message::makeRequest(Method::Subscribe, options.requestUri);
+  initial_ = std::make_unique<Initial>();
+  initial_->destination = options.destination;
+  Message& subscribe = initial_->request;
+  subscribe = Message::makeRequest(Method::Subscribe, options.requestUri);
   for (const std::string& route : options.routes) subscribe.addHeader(HeaderId::Route, route);
   subscribe.addHeader(HeaderId::MaxForwards, "70");
-  subscribe.addHeader(HeaderId::From, options.from + ";tag=" + localTag_);
+  subscribe.addHeader(HeaderId::From, options.from + ";tag=" + localTag);
   subscribe.addHeader(HeaderId::To,
                       options.to.empty() ? "<" + options.requestUri + ">" : options.to);
   subscribe.addHeader(HeaderId::CallId, callId_);
   subscribe.addHeader(HeaderId::CSeq, std::to_string(initialCSeq_) + " SUBSCRIBE");
-  if (!localContact_.empty()) subscribe.addHeader(HeaderId::Contact, localContact_);
-  for (const ExtraHeader& header : options.headers) {
-    subscribe.addHeader(header.name, header.value);
-  }
-  subscribeRequest_ = std::move(subscribe);
+  if (!contact.empty()) subscribe.addHeader(HeaderId::Contact, contact);
+  for (const ExtraHeader& header : headers_) subscribe.addHeader(header.name, header.value);
   // A NOTIFY may create the dialog before the 2xx does (RFC 6665 4.1.2.4).
-  core_.registerDialogSet(callId_, localTag_, *this);
+  core_.registerDialogSet(callId_, localTag, *this);
   sendInitial();
   return initialTxn_.valid();
 }
 
 void ClientSubscription::sendInitial() {
-  Message request = subscribeRequest_->clone();
+  Message request = initial_->request.clone();
   request.setHeader(HeaderId::CSeq, std::to_string(initialCSeq_) + " SUBSCRIBE");
   request.setHeader(HeaderId::Event, eventHeader_);
   request.setHeader(HeaderId::Accept, package_.contentType);
   request.setHeader(HeaderId::Expires, std::to_string(requested_.count()));
-  initialTxn_ = sendRequest(std::move(request), destination_);
+  initialTxn_ = sendRequest(std::move(request), initial_->destination);
 }
 
 Message ClientSubscription::makeSubscribe(seconds expires) {
+  // RFC 6665 4.1.2.2 / RFC 3261 12.2.1.1: Request-URI, Route, From, To, Call-ID, the next CSeq
+  // and Contact from the dialog; Event (with its id, RFC 6665 8.2.1), Accept and the
+  // application's headers as on the initial SUBSCRIBE.
   Message request = dialog_->makeRequest(Method::Subscribe);
   request.addHeader(HeaderId::Event, eventHeader_);
   request.addHeader(HeaderId::Accept, package_.contentType);
   request.addHeader(HeaderId::Expires, std::to_string(expires.count()));
+  for (const ExtraHeader& header : headers_) request.addHeader(header.name, header.value);
   return request;
+}
+
+void ClientSubscription::adoptDialog(Dialog dialog) {
+  dialog_ = std::move(dialog);
+  dialog_->setInitialLocalCSeq(initialCSeq_ + 1);
+  core_.registerDialog(dialog_->id(), *this);
+  // One dialog per subscription: NOTIFYs of other forks now get the core's 481 (as
+  // onDialogSetRequest would answer), and the dialog's id holds the Call-ID from now on.
+  core_.unregisterDialogSet(callId_, dialog_->id().localTag);
+  std::string().swap(callId_);
+}
+
+void ClientSubscription::initialAnswered() {
+  // The initial transaction is over: with the dialog in place nothing reads the request again.
+  if (dialog_) initial_.reset();
 }
 
 // --- responses
@@ -125,20 +144,22 @@ void ClientSubscription::onInitialResponse(const Message& response) {
         if (initialTxn_.valid()) return;
       }
     }
-    if (dialog_) return;  // a NOTIFY already established the subscription; its state rules
+    if (dialog_) {
+      initialAnswered();
+      return;  // a NOTIFY already established the subscription; its state rules
+    }
     fail(status, &response);
     return;
   }
   if (!dialog_) {
-    auto created = Dialog::createUac(*subscribeRequest_, response);
+    auto created = Dialog::createUac(initial_->request, response);
     if (!created) {
       fail(500, &response);
       return;
     }
-    dialog_ = std::move(*created);
-    dialog_->setInitialLocalCSeq(initialCSeq_ + 1);
-    core_.registerDialog(dialog_->id(), *this);
+    adoptDialog(std::move(*created));
   }
+  initialAnswered();
   // RFC 6665 4.1.2.1: the 2xx's Expires is the duration granted (chan_sip's NOTIFYs carry none).
   const seconds granted = response.expires() ? seconds(*response.expires()) : requested_;
   if (endRequested_) {
@@ -194,6 +215,7 @@ void ClientSubscription::onTimeout(const txn::ClientTransactionHandle& txn) {
   if (terminated()) return;
   if (txn == initialTxn_) {
     if (!dialog_) fail(408, nullptr);
+    initialAnswered();
   } else if (txn == refreshTxn_) {
     refreshInFlight_ = false;  // RFC 6665 4.1.2.2: still valid until expiry
   } else if (txn == unsubscribeTxn_) {
@@ -207,6 +229,7 @@ void ClientSubscription::onTransportError(const txn::ClientTransactionHandle& tx
   if (terminated()) return;
   if (txn == initialTxn_) {
     if (!dialog_) fail(503, nullptr);
+    initialAnswered();
   } else if (txn == refreshTxn_) {
     refreshInFlight_ = false;
   } else if (txn == unsubscribeTxn_) {
@@ -226,14 +249,12 @@ void ClientSubscription::onDialogSetRequest(const txn::ServerTransactionHandle& 
     core_.respond(txn, request, 481);
     return;
   }
-  auto created = Dialog::createFromNotify(*subscribeRequest_, request);
+  auto created = Dialog::createFromNotify(initial_->request, request);
   if (!created) {
     core_.respond(txn, request, 481);
     return;
   }
-  dialog_ = std::move(*created);
-  dialog_->setInitialLocalCSeq(initialCSeq_ + 1);
-  core_.registerDialog(dialog_->id(), *this);
+  adoptDialog(std::move(*created));
   handleNotify(txn, request);
 }
 

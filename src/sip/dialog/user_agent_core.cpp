@@ -83,19 +83,20 @@ void UserAgentCore::registerDialog(const DialogId& id, DialogUsage& usage) {
   Entry* entry = entryOf(usage);
   if (entry == nullptr) return;
   auto [it, inserted] = dialogs_.emplace(id, &usage);
+  const DialogId* key = &it->first;
   if (!inserted) {
     if (it->second == &usage) return;
     // Another usage held this id (cannot happen with fresh tags): the newest wins.
-    if (Entry* other = entryOf(*it->second)) eraseValue(other->dialogs, id);
+    if (Entry* other = entryOf(*it->second)) eraseValue(other->dialogs, key);
     it->second = &usage;
   }
-  entry->dialogs.push_back(id);
+  entry->dialogs.push_back(key);
 }
 
 void UserAgentCore::unregisterDialog(const DialogId& id) {
   auto it = dialogs_.find(id);
   if (it == dialogs_.end()) return;
-  if (Entry* entry = entryOf(*it->second)) eraseValue(entry->dialogs, id);
+  if (Entry* entry = entryOf(*it->second)) eraseValue(entry->dialogs, &it->first);
   dialogs_.erase(it);
 }
 
@@ -103,9 +104,21 @@ void UserAgentCore::registerDialogSet(const std::string& callId, const std::stri
                                       DialogUsage& usage) {
   Entry* entry = entryOf(usage);
   if (entry == nullptr) return;
-  auto key = std::make_pair(callId, localTag);
-  dialogSets_[key] = &usage;
-  entry->dialogSets.push_back(std::move(key));
+  auto [it, inserted] = dialogSets_.try_emplace(DialogSetKey(callId, localTag), &usage);
+  const DialogSetKey* key = &it->first;
+  if (!inserted) {
+    if (it->second == &usage) return;
+    if (Entry* other = entryOf(*it->second)) eraseValue(other->dialogSets, key);
+    it->second = &usage;
+  }
+  entry->dialogSets.push_back(key);
+}
+
+void UserAgentCore::unregisterDialogSet(const std::string& callId, const std::string& localTag) {
+  auto it = dialogSets_.find(DialogSetKey(callId, localTag));
+  if (it == dialogSets_.end()) return;
+  if (Entry* entry = entryOf(*it->second)) eraseValue(entry->dialogSets, &it->first);
+  dialogSets_.erase(it);
 }
 
 void UserAgentCore::registerServerInvite(const txn::ServerTransactionHandle& txn,
@@ -126,14 +139,16 @@ void UserAgentCore::unregisterServerInvite(const txn::ServerTransactionHandle& t
 void UserAgentCore::retire(DialogUsage& usage) {
   Entry* entry = entryOf(usage);
   if (entry == nullptr) return;
-  for (const DialogId& id : entry->dialogs) dialogs_.erase(id);
-  for (const auto& key : entry->dialogSets) {
-    auto it = dialogSets_.find(key);
-    if (it != dialogSets_.end() && it->second == &usage) dialogSets_.erase(it);
+  // Erased through iterators: the keys point into the nodes being erased.
+  for (const DialogId* id : entry->dialogs) {
+    if (auto it = dialogs_.find(*id); it != dialogs_.end()) dialogs_.erase(it);
+  }
+  for (const DialogSetKey* key : entry->dialogSets) {
+    if (auto it = dialogSets_.find(*key); it != dialogSets_.end()) dialogSets_.erase(it);
   }
   for (std::uint64_t id : entry->serverInvites) serverInvites_.erase(id);
-  entry->dialogs.clear();
-  entry->dialogSets.clear();
+  entry->dialogs = {};
+  entry->dialogSets = {};
   entry->serverInvites.clear();
   if (!usage.hasLiveClientTransactions()) release(usage);
 }
@@ -159,7 +174,7 @@ void UserAgentCore::forget(DialogUsage& usage) {
 
 void UserAgentCore::scheduleReap() {
   if (reapTimer_ != 0) return;
-  reapTimer_ = timers_.schedule(util::Duration(0), [this] {
+  reapTimer_ = timers_.defer([this] {
     reapTimer_ = 0;
     auto dead = std::move(graveyard_);
     graveyard_.clear();

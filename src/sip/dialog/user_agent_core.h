@@ -125,6 +125,9 @@ class UserAgentCore final : public txn::TransactionUser, private txn::ClientTran
   // (NOTIFY before the 2xx to SUBSCRIBE).
   void registerDialogSet(const std::string& callId, const std::string& localTag,
                          DialogUsage& usage);
+  // The dialog set is no longer open to new dialogs (a subscription has its one dialog): its
+  // requests from unknown remote tags get 481 from the core, as the usage would answer.
+  void unregisterDialogSet(const std::string& callId, const std::string& localTag);
   void registerServerInvite(const txn::ServerTransactionHandle& txn, DialogUsage& usage);
   void unregisterServerInvite(const txn::ServerTransactionHandle& txn);
   // Sends an in-dialog request nobody waits for (BYE to an unwanted fork); the core keeps its
@@ -162,10 +165,13 @@ class UserAgentCore final : public txn::TransactionUser, private txn::ClientTran
   util::TimerService& timers_;
   UserAgentCoreOptions options_;
   util::Random random_;
+  using DialogSetKey = std::pair<std::string, std::string>;  // Call-ID, local tag
   struct Entry {
     std::shared_ptr<DialogUsage> usage;
-    std::vector<DialogId> dialogs;
-    std::vector<std::pair<std::string, std::string>> dialogSets;
+    // The usage's keys in dialogs_ / dialogSets_, pointing at the keys the maps hold (their
+    // nodes never move): one copy of each id, not two (100,000 subscriptions, one dialog each).
+    std::vector<const DialogId*> dialogs;
+    std::vector<const DialogSetKey*> dialogSets;
     std::vector<std::uint64_t> serverInvites;
   };
   Entry* entryOf(DialogUsage& usage);
@@ -173,7 +179,7 @@ class UserAgentCore final : public txn::TransactionUser, private txn::ClientTran
   std::unordered_map<DialogUsage*, Entry> usages_;
   std::vector<std::shared_ptr<DialogUsage>> graveyard_;
   std::unordered_map<DialogId, DialogUsage*, DialogIdHash> dialogs_;
-  std::map<std::pair<std::string, std::string>, DialogUsage*> dialogSets_;
+  std::map<DialogSetKey, DialogUsage*> dialogSets_;
   std::unordered_map<std::uint64_t, DialogUsage*> serverInvites_;
   std::vector<txn::ClientTransactionHandle> detached_;
   util::TimerId reapTimer_ = 0;

@@ -1,6 +1,12 @@
 #include "sip/transport/udp_transport.h"
 
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include "sip/transport/endpoint.h"
 #include "sip/transport/transport_log.h"
@@ -9,9 +15,11 @@ namespace ccsip::sip::transport {
 
 namespace {
 
-// Datagrams drained synchronously after each asynchronous completion: under load this saves a
-// reactor round trip per datagram while still letting other sockets and timers run.
-constexpr int kDrainBatch = 32;
+// The largest UDP payload over IPv4 (65535 minus the IP and UDP headers). A larger message is
+// sent at once, so that send() still reports the kernel's refusal (EMSGSIZE) to its caller.
+constexpr std::size_t kMaxQueuedDatagram = 65507;
+// sendmmsg takes at most UIO_MAXIOV messages per call.
+constexpr std::size_t kMaxSendBatch = 1024;
 
 // RFC 5626 4.4.2 is STUN over UDP, but many phones send bare CRLFs (or zero bytes) as NAT
 // keepalives; such datagrams carry no message and are dropped quietly.
@@ -23,15 +31,39 @@ bool isKeepalive(const char* data, std::size_t size) {
   return true;
 }
 
+bool wouldBlock(int error) {
+  return error == EAGAIN || error == EWOULDBLOCK;
+}
+
+boost::asio::ip::udp::endpoint toEndpoint(const sockaddr_storage& address, socklen_t size) {
+  boost::asio::ip::udp::endpoint endpoint;
+  const std::size_t copied = std::min<std::size_t>(size, endpoint.capacity());
+  std::memcpy(endpoint.data(), &address, copied);
+  endpoint.resize(copied);
+  return endpoint;
+}
+
 }  // namespace
 
 struct UdpTransport::Socket {
-  explicit Socket(boost::asio::ip::udp::socket s) : socket(std::move(s)) {}
+  explicit Socket(boost::asio::ip::udp::socket s) : socket(std::move(s)) {
+    for (std::size_t i = 0; i < kReadBatch; ++i) {
+      iovecs[i].iov_base = buffers.get() + i * kMaxDatagram;
+      iovecs[i].iov_len = kMaxDatagram;
+      headers[i].msg_hdr.msg_iov = &iovecs[i];
+      headers[i].msg_hdr.msg_iovlen = 1;
+      headers[i].msg_hdr.msg_name = &senders[i];
+    }
+  }
 
   boost::asio::ip::udp::socket socket;
   Address local;
-  boost::asio::ip::udp::endpoint sender;
-  std::unique_ptr<char[]> buffer = std::make_unique<char[]>(kMaxDatagram);
+  // Not zeroed: only the bytes the kernel writes are ever read (and touched).
+  std::unique_ptr<char[]> buffers =
+      std::make_unique_for_overwrite<char[]>(kReadBatch * kMaxDatagram);
+  std::array<iovec, kReadBatch> iovecs{};
+  std::array<sockaddr_storage, kReadBatch> senders{};
+  std::array<mmsghdr, kReadBatch> headers{};
 };
 
 UdpTransport::UdpTransport() = default;
@@ -60,39 +92,83 @@ void UdpTransport::close() {
 }
 
 void UdpTransport::startReceive(Socket& socket) {
-  socket.socket.async_receive_from(
-      boost::asio::buffer(socket.buffer.get(), kMaxDatagram), socket.sender,
-      [this, &socket, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec,
-                                                          std::size_t size) {
+  // asio's reactor is edge-triggered: wait only once the socket was read until it would block
+  // (drain), else a datagram already queued could wait for the next one to arrive.
+  socket.socket.async_wait(
+      boost::asio::ip::udp::socket::wait_read,
+      [this, &socket, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
         if (alive.expired() || ec == boost::asio::error::operation_aborted) return;
         if (!socket.socket.is_open()) return;
         if (ec) {
           // Unconnected UDP sockets report little (an ICMP error at most); keep receiving.
           ++counters_.receiveDropped;
           spdlog::debug("UDP receive on {}: {}", toString(socket.local), ec.message());
-        } else {
-          onDatagram(socket, size);
-          for (int i = 0; i < kDrainBatch && socket.socket.is_open(); ++i) {
-            boost::system::error_code drainError;
-            const std::size_t n =
-                socket.socket.receive_from(boost::asio::buffer(socket.buffer.get(), kMaxDatagram),
-                                           socket.sender, 0, drainError);
-            if (drainError) break;  // would_block: nothing more queued
-            onDatagram(socket, n);
-          }
         }
-        if (socket.socket.is_open()) startReceive(socket);
+        drain(socket);
       });
 }
 
-void UdpTransport::onDatagram(Socket& socket, std::size_t size) {
+void UdpTransport::drain(Socket& socket) {
+  bool exhausted = false;
+  std::size_t handled = 0;
+  while (handled < kMaxPerTurn && socket.socket.is_open()) {
+    for (mmsghdr& header : socket.headers) {
+      header.msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      header.msg_hdr.msg_flags = 0;
+    }
+    const int n = ::recvmmsg(socket.socket.native_handle(), socket.headers.data(), kReadBatch,
+                             MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      const int error = errno;
+      if (error == EINTR) continue;
+      if (wouldBlock(error)) {
+        exhausted = true;
+        break;
+      }
+      // A pending ICMP error, reported once: keep reading (bounded by the turn's budget).
+      ++counters_.receiveDropped;
+      ++handled;
+      spdlog::debug("UDP receive on {}: {}", toString(socket.local), std::strerror(error));
+      continue;
+    }
+    // What the sink sends while it handles these datagrams leaves in one sendmmsg after them.
+    batching_ = true;
+    for (int i = 0; i < n && socket.socket.is_open(); ++i) {
+      const mmsghdr& header = socket.headers[i];
+      onDatagram(socket, socket.buffers.get() + i * kMaxDatagram, header.msg_len,
+                 toEndpoint(socket.senders[i], header.msg_hdr.msg_namelen));
+    }
+    batching_ = false;
+    flushQueued();
+    handled += static_cast<std::size_t>(n);
+    // Fewer than asked: the queue was empty; a datagram arriving since is a new edge.
+    if (static_cast<std::size_t>(n) < kReadBatch) {
+      exhausted = true;
+      break;
+    }
+  }
+  if (!socket.socket.is_open()) return;
+  if (exhausted) {
+    startReceive(socket);
+    return;
+  }
+  // The turn's budget is spent with datagrams left: read on after the other ready handlers
+  // (timers, TCP, CTI) had their turn.
+  boost::asio::post(socket.socket.get_executor(),
+                    [this, &socket, alive = std::weak_ptr<int>(alive_)] {
+                      if (alive.expired() || !socket.socket.is_open()) return;
+                      drain(socket);
+                    });
+}
+
+void UdpTransport::onDatagram(Socket& socket, const char* data, std::size_t size,
+                              const boost::asio::ip::udp::endpoint& sender) {
   counters_.bytesIn += size;
-  const char* data = socket.buffer.get();
   if (isKeepalive(data, size)) {
     ++counters_.keepalivesIn;
     return;
   }
-  const Peer from{TransportKind::Udp, toAddress(socket.sender), socket.local, 0};
+  const Peer from{TransportKind::Udp, toAddress(sender), socket.local, 0};
   std::string bytes(data, size);
   logMessage(Direction::In, from, bytes);
   if (sink_ == nullptr) {
@@ -122,17 +198,85 @@ bool UdpTransport::send(const Peer& to, std::string_view bytes) {
   }
   const Peer peer{TransportKind::Udp, to.remote, socket->local, 0};
   logMessage(Direction::Out, peer, bytes);
+  const boost::asio::ip::udp::endpoint destination = toUdpEndpoint(to.remote);
+  if (!batching_ || bytes.size() > kMaxQueuedDatagram) {
+    return sendNow(*socket, destination, bytes);
+  }
+  Queued queued;
+  queued.socket = socket;
+  std::memcpy(&queued.to, destination.data(), destination.size());
+  queued.toSize = static_cast<socklen_t>(destination.size());
+  queued.offset = queuedBytes_.size();
+  queued.size = bytes.size();
+  queuedBytes_.append(bytes);
+  queued_.push_back(queued);
+  return true;
+}
+
+bool UdpTransport::sendNow(Socket& socket, const boost::asio::ip::udp::endpoint& to,
+                           std::string_view bytes) {
   boost::system::error_code ec;
-  socket->socket.send_to(boost::asio::buffer(bytes.data(), bytes.size()), toUdpEndpoint(to.remote),
-                         0, ec);
+  socket.socket.send_to(boost::asio::buffer(bytes.data(), bytes.size()), to, 0, ec);
   if (ec) {
     ++counters_.sendFailures;
-    spdlog::debug("UDP send to {}: {}", toString(to.remote), ec.message());
+    spdlog::debug("UDP send to {}: {}", toString(toAddress(to)), ec.message());
     return false;
   }
   ++counters_.messagesOut;
   counters_.bytesOut += bytes.size();
   return true;
+}
+
+void UdpTransport::flushQueued() {
+  if (queued_.empty()) return;
+  // Pointers into queuedBytes_ are taken only now: it no longer grows.
+  sendHeaders_.assign(queued_.size(), mmsghdr{});
+  sendIovecs_.resize(queued_.size());
+  for (std::size_t i = 0; i < queued_.size(); ++i) {
+    Queued& queued = queued_[i];
+    sendIovecs_[i].iov_base = queuedBytes_.data() + queued.offset;
+    sendIovecs_[i].iov_len = queued.size;
+    msghdr& header = sendHeaders_[i].msg_hdr;
+    header.msg_name = &queued.to;
+    header.msg_namelen = queued.toSize;
+    header.msg_iov = &sendIovecs_[i];
+    header.msg_iovlen = 1;
+  }
+  std::size_t i = 0;
+  while (i < queued_.size()) {
+    Socket* socket = queued_[i].socket;
+    // A run of datagrams for the same socket goes in one call.
+    std::size_t end = i + 1;
+    while (end < queued_.size() && end - i < kMaxSendBatch && queued_[end].socket == socket) {
+      ++end;
+    }
+    if (!socket->socket.is_open()) {
+      counters_.sendFailures += end - i;
+      i = end;
+      continue;
+    }
+    const int n = ::sendmmsg(socket->socket.native_handle(), sendHeaders_.data() + i,
+                             static_cast<unsigned>(end - i), MSG_DONTWAIT);
+    if (n < 0) {
+      const int error = errno;
+      if (error == EINTR) continue;
+      // The first datagram of the run was refused (a full send buffer, no route): dropped, as
+      // the network could have; the transaction layer retransmits requests.
+      ++counters_.sendFailures;
+      spdlog::debug("UDP send to {}: {}",
+                    toString(toAddress(toEndpoint(queued_[i].to, queued_[i].toSize))),
+                    std::strerror(error));
+      ++i;
+      continue;
+    }
+    for (std::size_t k = i; k < i + static_cast<std::size_t>(n); ++k) {
+      ++counters_.messagesOut;
+      counters_.bytesOut += queued_[k].size;
+    }
+    i += static_cast<std::size_t>(n);
+  }
+  queued_.clear();
+  queuedBytes_.clear();
 }
 
 }  // namespace ccsip::sip::transport

@@ -73,8 +73,12 @@ ClientTransactionHandle TransactionLayer::Impl::startClient(sip::Message request
   txn->to = to;
   txn->key = std::move(key);
   txn->handler = handler;
-  sip::serialize(request, txn->wire);
-  txn->request = std::move(request);
+  // Serialized once into the shared buffer, then copied at its exact size (it lives for the
+  // whole transaction).
+  scratch.clear();
+  sip::serialize(request, scratch);
+  txn->wire.assign(scratch);
+  txn->request = std::make_unique<sip::Message>(std::move(request));
 
   ClientTxn* raw = txn.get();
   const std::uint64_t id = raw->id;
@@ -194,21 +198,28 @@ void TransactionLayer::Impl::clientResponse(ClientTxn& txn, sip::Message respons
           txn.state = State::Accepted;
           arm(txn.end, timers().timerB(), [this, id] { terminateClient(id); });
           deliver();
+          slimClient(id);
           return;
         }
         {
           // RFC 3261 17.1.1.3: Completed, ACK the 3xx-6xx, Timer D (0 when reliable).
           txn.state = State::Completed;
-          sip::Message ack =
-              buildFollowUp(txn.request, sip::Method::Ack, response.headerValue(sip::HeaderId::To));
-          sip::serialize(ack, txn.ackWire);
+          sip::Message ack = buildFollowUp(*txn.request, sip::Method::Ack,
+                                           response.headerValue(sip::HeaderId::To));
+          scratch.clear();
+          sip::serialize(ack, scratch);
+          txn.ackWire.assign(scratch);
           if (!send(txn.to, txn.ackWire)) ++counters().transportErrors;
           if (!txn.reliable) {
             arm(txn.end, timers().timerD, [this, id] { terminateClient(id); });
           }
           const bool reliable = txn.reliable;
           deliver();
-          if (reliable) terminateClient(id);
+          if (reliable) {
+            terminateClient(id);
+          } else {
+            slimClient(id);
+          }
         }
         return;
       case State::Accepted:
@@ -247,7 +258,11 @@ void TransactionLayer::Impl::clientResponse(ClientTxn& txn, sip::Message respons
         const bool reliable = txn.reliable;
         if (!reliable) arm(txn.end, timers().t4, [this, id] { terminateClient(id); });
         deliver();
-        if (reliable) terminateClient(id);
+        if (reliable) {
+          terminateClient(id);
+        } else {
+          slimClient(id);
+        }
       }
       return;
     case State::Completed:
@@ -256,6 +271,15 @@ void TransactionLayer::Impl::clientResponse(ClientTxn& txn, sip::Message respons
     default:
       return;
   }
+}
+
+void TransactionLayer::Impl::slimClient(std::uint64_t id) {
+  ClientTxn* txn = findClient(id);
+  if (txn == nullptr) return;
+  const bool final = txn->state == State::Completed || txn->state == State::Accepted;
+  if (!final) return;
+  txn->request.reset();
+  std::string().swap(txn->wire);
 }
 
 bool TransactionLayer::Impl::cancel(std::uint64_t inviteId, ClientTransactionHandler* handler) {
@@ -274,8 +298,9 @@ bool TransactionLayer::Impl::cancel(std::uint64_t inviteId, ClientTransactionHan
 }
 
 void TransactionLayer::Impl::sendCancelNow(ClientTxn& invite) {
-  sip::Message cancelRequest = buildFollowUp(invite.request, sip::Method::Cancel,
-                                             invite.request.headerValue(sip::HeaderId::To));
+  // Calling / Proceeding only (cancel()), so the request is still there.
+  sip::Message cancelRequest = buildFollowUp(*invite.request, sip::Method::Cancel,
+                                             invite.request->headerValue(sip::HeaderId::To));
   // The CANCEL is a non-INVITE client transaction of its own with the INVITE's branch.
   startClient(std::move(cancelRequest), invite.to, invite.cancelHandler);
 }

@@ -30,7 +30,7 @@ ServerTxn* TransactionLayer::Impl::matchServer(const sip::Message& request,
   for (auto it = begin; it != end; ++it) {
     ServerTxn* txn = findServer(it->second);
     if (txn == nullptr || !txn->legacy->sameBase(key) || txn->legacy->toTag != key.toTag) continue;
-    if (keyMethodName(txn->method, txn->request.methodName()) == method) return txn;
+    if (keyMethodName(txn->method, txn->methodText) == method) return txn;
   }
   return nullptr;
 }
@@ -56,15 +56,17 @@ ServerTxn* TransactionLayer::Impl::createServer(sip::Message request, const tran
   txn->invite = request.method() == sip::Method::Invite;
   txn->state = txn->invite ? State::Proceeding : State::Trying;
   txn->peer = from;
+  txn->cseq = request.cseq().number;
+  if (txn->method == sip::Method::Unknown) txn->methodText = std::string(request.methodName());
   // Keys come from the request as received, before received=/rport= change its top Via.
   const sip::Via& via = *request.topVia();
   if (hasTransactionBranch(via)) {
     txn->key = serverKey(via, keyMethodName(request.method(), request.methodName()));
   } else {
-    txn->legacy = LegacyKey::of(request);
+    txn->legacy = std::make_unique<LegacyKey>(LegacyKey::of(request));
   }
   addReceivedParams(request, from);
-  txn->request = std::move(request);
+  txn->request = std::make_unique<sip::Message>(std::move(request));
 
   ServerTxn* raw = txn.get();
   const std::uint64_t id = raw->id;
@@ -113,6 +115,7 @@ void TransactionLayer::Impl::handleAck(sip::Message ack, const transport::Peer& 
         txn->state = State::Confirmed;
         disarm(txn->retransmit);
         disarm(txn->timeout);
+        slimServer(*txn);
         const std::uint64_t id = txn->id;
         if (txn->peer.kind == transport::TransportKind::Tcp) {
           terminateServer(id);
@@ -162,10 +165,10 @@ void TransactionLayer::Impl::handleCancel(sip::Message cancel, const transport::
   addReceivedParams(cancel, from);
   if (invite == nullptr) {
     ++counters().cancelsUnmatched;
-    respond(id, sip::makeResponse(txn->request, 481, "Call/Transaction Does Not Exist", tag));
+    respond(id, sip::makeResponse(*txn->request, 481, "Call/Transaction Does Not Exist", tag));
     return;
   }
-  respond(id, sip::makeResponse(txn->request, 200, "OK", tag));
+  respond(id, sip::makeResponse(*txn->request, 200, "OK", tag));
   invite = findServer(inviteId);
   // A CANCEL after the final response has no effect (RFC 3261 9.2).
   if (invite != nullptr && invite->state == State::Proceeding) {
@@ -194,9 +197,18 @@ bool TransactionLayer::Impl::respond(std::uint64_t id, sip::Message response) {
   txn->lastStatus = status;
   txn->responseToTag = std::string(response.to().tag);
   txn->responseTo = responseDestinationFor(response, txn->peer);
-  txn->lastResponse.clear();
-  sip::serialize(response, txn->lastResponse);
-  const bool sent = send(txn->responseTo, txn->lastResponse);
+  scratch.clear();
+  sip::serialize(response, scratch);
+  // Kept (sized to fit) only when the layer resends it: request retransmissions in Proceeding and
+  // Completed, Timer G. RFC 6026 8.4: in Accepted the TU retransmits its 2xx itself.
+  bool sent = false;
+  if (txn->invite && success) {
+    std::string().swap(txn->lastResponse);
+    sent = send(txn->responseTo, scratch);
+  } else {
+    txn->lastResponse.assign(scratch);
+    sent = send(txn->responseTo, txn->lastResponse);
+  }
   if (!sent) {
     ++counters().transportErrors;
   } else if (retransmission) {
@@ -231,6 +243,7 @@ bool TransactionLayer::Impl::respond(std::uint64_t id, sip::Message response) {
   // RFC 3261 17.2.2: Completed absorbs retransmissions for Timer J (64*T1, 0 when reliable).
   txn->state = State::Completed;
   disarm(txn->timeout);
+  slimServer(*txn);
   if (reliable) {
     terminateServer(id);
   } else {
@@ -245,7 +258,7 @@ void TransactionLayer::Impl::onTrying(std::uint64_t id) {
   txn->trying.id = 0;
   if (txn->state != State::Proceeding || txn->lastStatus != 0) return;
   // RFC 3261 8.2.6.1: a 100 carries no To tag.
-  respond(id, sip::makeResponse(txn->request, 100, "Trying"));
+  if (txn->request) respond(id, sip::makeResponse(*txn->request, 100, "Trying"));
 }
 
 void TransactionLayer::Impl::onTimerG(std::uint64_t id) {
@@ -290,6 +303,16 @@ void TransactionLayer::Impl::onUnanswered(std::uint64_t id) {
   terminateServer(id);
 }
 
+void TransactionLayer::Impl::slimServer(ServerTxn& txn) {
+  // The TU still reads the request it is being handed; receiveRequest slims after the call.
+  if (std::find(delivering.begin(), delivering.end(), txn.id) != delivering.end()) return;
+  const bool done = txn.invite ? txn.state == State::Confirmed : txn.state == State::Completed;
+  if (!done) return;
+  txn.request.reset();
+  // Matching a CANCEL or an RFC 2543 ACK needs the To tag of INVITE responses only.
+  if (!txn.invite) std::string().swap(txn.responseToTag);
+}
+
 void TransactionLayer::Impl::terminateServer(std::uint64_t id) {
   auto it = servers.find(id);
   if (it == servers.end()) return;
@@ -310,6 +333,9 @@ void TransactionLayer::Impl::terminateServer(std::uint64_t id) {
     }
   } else {
     serverKeys.erase(txn.key);
+  }
+  if (std::find(delivering.begin(), delivering.end(), id) != delivering.end()) {
+    endedWhileDelivering.push_back(std::move(it->second));
   }
   servers.erase(it);
 }

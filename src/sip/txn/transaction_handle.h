@@ -41,7 +41,9 @@ class ServerTransactionHandle {
   std::uint64_t id() const { return id_; }
   ServerTransactionState state() const;
   // The request that created the transaction (with received/rport already added to its top
-  // Via); nullptr once the transaction is gone.
+  // Via); nullptr once the transaction is gone, and once it no longer needs it: a non-INVITE
+  // transaction after its final response (RFC 3261 17.2.2 Completed only resends that response),
+  // an INVITE transaction once Confirmed. During TransactionUser::onRequest it is always there.
   const sip::Message* request() const;
   const transport::Peer* peer() const;  // where the request came from
   // Sends a response within the transaction (RFC 3261 17.2.1/17.2.2): 1xx any number of times,
@@ -68,7 +70,9 @@ class ClientTransactionHandle {
   explicit operator bool() const { return valid(); }
   std::uint64_t id() const { return id_; }
   ClientTransactionState state() const;
-  // The request as sent (with the top Via the layer added); nullptr once gone.
+  // The request as sent (with the top Via the layer added); nullptr once gone, and once a final
+  // response came (Completed / Accepted: what is left only absorbs retransmitted responses). The
+  // handler's onResponse for that final response still sees it.
   const sip::Message* request() const;
   const transport::Peer* peer() const;  // where the request is sent
   // Stops callbacks to the handler (e.g. the handler object is being destroyed); the transaction

@@ -127,7 +127,7 @@ void TransactionLayer::Impl::receiveRequest(sip::Message request, const transpor
   }
   const std::string_view method = keyMethodName(request.method(), request.methodName());
   if (ServerTxn* txn = matchServer(request, method)) {
-    if (txn->request.cseq().number == request.cseq().number) {
+    if (txn->cseq == request.cseq().number) {
       handleRetransmission(*txn);
       return;
     }
@@ -140,13 +140,23 @@ void TransactionLayer::Impl::receiveRequest(sip::Message request, const transpor
   }
   ServerTxn* txn = createServer(std::move(request), from);
   const std::uint64_t id = txn->id;
+  // The validator and the TU read the transaction's request (and may answer from inside the
+  // call): it stays until they return, then goes if the answer was final.
+  delivering.push_back(id);
+  const sip::Message& received = *txn->request;
+  const transport::Peer& peer = txn->peer;
+  std::optional<sip::Message> rejection;
   if (layer.options_.validator != nullptr) {
-    if (auto rejection = layer.options_.validator->validate(txn->request, txn->peer)) {
-      respond(id, std::move(*rejection));
-      return;
-    }
+    rejection = layer.options_.validator->validate(received, peer);
   }
-  user->onRequest(serverHandle(id), txn->request, txn->peer);
+  if (rejection) {
+    respond(id, std::move(*rejection));
+  } else {
+    user->onRequest(serverHandle(id), received, peer);
+  }
+  delivering.pop_back();
+  if (delivering.empty()) endedWhileDelivering.clear();
+  if (ServerTxn* done = findServer(id)) slimServer(*done);
 }
 
 void TransactionLayer::Impl::receiveResponse(sip::Message response, const transport::Peer& from) {
@@ -245,7 +255,7 @@ ServerTransactionState ServerTransactionHandle::state() const {
 
 const sip::Message* ServerTransactionHandle::request() const {
   const ServerTxn* txn = layer_ != nullptr ? layer_->impl_->findServer(id_) : nullptr;
-  return txn != nullptr ? &txn->request : nullptr;
+  return txn != nullptr ? txn->request.get() : nullptr;
 }
 
 const transport::Peer* ServerTransactionHandle::peer() const {
@@ -268,7 +278,7 @@ ClientTransactionState ClientTransactionHandle::state() const {
 
 const sip::Message* ClientTransactionHandle::request() const {
   const ClientTxn* txn = layer_ != nullptr ? layer_->impl_->findClient(id_) : nullptr;
-  return txn != nullptr ? &txn->request : nullptr;
+  return txn != nullptr ? txn->request.get() : nullptr;
 }
 
 const transport::Peer* ClientTransactionHandle::peer() const {

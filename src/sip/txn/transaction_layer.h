@@ -5,6 +5,9 @@
 //   transport): asynchronous TCP failures end the client transactions that used the connection.
 // - PolicyRequestValidator (request_validator.h) plugs sip::validateRequest in as the
 //   RequestValidator of TransactionLayerOptions.
+// - Finished transactions drop their parsed request (handle request() returns nullptr): a
+//   non-INVITE server transaction once its final response is sent, an INVITE one once
+//   Confirmed, a client transaction once its final response was handed over (transaction_handle.h).
 
 // RFC 3261 17 transaction layer (with RFC 6026 for INVITE 2xx) over a transport::Transport, its
 // timers on a util::TimerService (util::ManualTimerService in tests). Single-threaded: every

@@ -22,20 +22,30 @@ struct TimerSlot {
   util::TimerId id = 0;
 };
 
+// A transaction keeps the parsed request only while something may still need it: a server
+// non-INVITE transaction drops it with its final response (RFC 3261 17.2.2: in Completed it only
+// answers retransmissions with the serialized response), an INVITE server transaction once its
+// ACK came (Confirmed); a client transaction drops request and wire form with its final response
+// (17.1.2.2 Timer K / 17.1.1.3 Timer D absorb retransmitted responses by key alone; the ACK of
+// a 3xx-6xx is kept serialized; RFC 6026 7.2 Accepted only passes 2xx up). At 20,000 NOTIFYs per
+// second, 64*T1 of Completed transactions is 640,000 of them: a few hundred bytes each instead
+// of the 4.4 kB the request costs (DESIGN.md "Performance targets").
 struct ServerTxn {
   std::uint64_t id = 0;
   sip::Method method = sip::Method::Unknown;
   bool invite = false;
   ServerTransactionState state = ServerTransactionState::Trying;
-  sip::Message request;
-  transport::Peer peer;
-  std::string key;                  // RFC 3261 key, "" for RFC 2543 transactions
-  bool unkeyed = false;             // key dropped: its branch was reused by a newer request
-  std::optional<LegacyKey> legacy;  // RFC 2543 matching fields
-  std::string lastResponse;         // wire form, resent on request retransmissions / Timer G
-  transport::Peer responseTo;
+  bool unkeyed = false;    // key dropped: its branch was reused by a newer request
+  std::uint32_t cseq = 0;  // of the request: the same branch with another CSeq is new
   int lastStatus = 0;
-  std::string responseToTag;  // To tag of the last response (RFC 2543 ACK matching)
+  std::unique_ptr<sip::Message> request;  // nullptr once dropped (see above)
+  std::string methodText;                 // the method of an extension (Unknown) request
+  transport::Peer peer;
+  std::string key;                    // RFC 3261 key, "" for RFC 2543 transactions
+  std::unique_ptr<LegacyKey> legacy;  // RFC 2543 matching fields
+  std::string lastResponse;           // wire form, resent on request retransmissions / G
+  transport::Peer responseTo;
+  std::string responseToTag;  // To tag of the last response (RFC 2543 ACK matching, CANCEL)
   util::Duration gInterval{0};
   TimerSlot trying;      // 100 Trying (RFC 3261 17.2.1)
   TimerSlot retransmit;  // G
@@ -49,19 +59,19 @@ struct ClientTxn {
   bool invite = false;
   bool reliable = false;
   ClientTransactionState state = ClientTransactionState::Trying;
-  sip::Message request;
-  transport::Peer to;
-  std::string key;
-  std::string wire;     // the request as sent, for retransmissions
-  std::string ackWire;  // ACK for 3xx-6xx (RFC 3261 17.1.1.3)
-  ClientTransactionHandler* handler = nullptr;
-  util::Duration interval{0};  // current A / E interval
   bool cancelPending = false;  // sendCancel before any 1xx (RFC 3261 9.1)
   bool cancelled = false;
+  std::unique_ptr<sip::Message> request;  // nullptr once a final response came (see above)
+  transport::Peer to;
+  std::string key;
+  std::string wire;     // the request as sent, for retransmissions (until a final response)
+  std::string ackWire;  // ACK for 3xx-6xx (RFC 3261 17.1.1.3)
+  ClientTransactionHandler* handler = nullptr;
   ClientTransactionHandler* cancelHandler = nullptr;
-  TimerSlot retransmit;  // A, E
-  TimerSlot timeout;     // B, F
-  TimerSlot end;         // D, K, M
+  util::Duration interval{0};  // current A / E interval
+  TimerSlot retransmit;        // A, E
+  TimerSlot timeout;           // B, F
+  TimerSlot end;               // D, K, M
 };
 
 struct TransactionLayer::Impl {
@@ -74,6 +84,12 @@ struct TransactionLayer::Impl {
   util::Random random;
   std::uint64_t nextId = 1;
   std::string scratch;  // reusable serialization buffer
+  // Server transactions whose request is being handed to the TU (validator, onRequest): the TU
+  // holds a reference to it, so a response sent from inside the call must not drop it yet.
+  std::vector<std::uint64_t> delivering;
+  // Transactions ended while their request was being delivered (a final response over TCP ends
+  // a non-INVITE server transaction at once): freed once the delivery returned.
+  std::vector<std::unique_ptr<ServerTxn>> endedWhileDelivering;
 
   std::unordered_map<std::uint64_t, std::unique_ptr<ServerTxn>> servers;
   std::unordered_map<std::string, std::uint64_t> serverKeys;
@@ -119,6 +135,8 @@ struct TransactionLayer::Impl {
   void onTimerH(std::uint64_t id);
   void onUnanswered(std::uint64_t id);
   void terminateServer(std::uint64_t id);
+  // Drops what a server transaction no longer needs in its state (see ServerTxn).
+  void slimServer(ServerTxn& txn);
 
   // --- client side (client_transactions.cpp)
   ClientTxn* findClient(std::uint64_t id);
@@ -132,6 +150,9 @@ struct TransactionLayer::Impl {
   void onSendFailure(std::uint64_t id);
   void terminateClient(std::uint64_t id);
   void clientResponse(ClientTxn& txn, sip::Message response);
+  // Drops request and wire form after a final response (see ClientTxn); by id, since the
+  // handler that got the response may have ended the transaction.
+  void slimClient(std::uint64_t id);
 
   ServerTransactionHandle serverHandle(std::uint64_t id) { return layer.serverHandle(id); }
   ClientTransactionHandle clientHandle(std::uint64_t id) { return layer.clientHandle(id); }

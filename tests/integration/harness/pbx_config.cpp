@@ -14,8 +14,10 @@ std::string switchYaml(const SwitchOptions& options) {
   out << "switch:\n"
       << "  address: 127.0.0.1\n"
       << "  port: " << options.port << "\n"
+      << "  transport: " << options.transport << "\n"
       << "  trusted: [127.0.0.1]\n"
-      << "  presence: {event: " << options.presenceEvent << ", expires: " << options.presenceExpires
+      << "  presence: {enable: " << (options.presenceEnable ? "true" : "false")
+      << ", event: " << options.presenceEvent << ", expires: " << options.presenceExpires
       << ", retry: " << options.presenceRetry << "}\n"
       << "  mwi: {extension-enable: " << (options.mwiExtensionEnable ? "true" : "false")
       << ", expires: " << options.mwiExpires << ", retry: " << options.mwiRetry << "}\n"

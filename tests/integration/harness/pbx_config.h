@@ -20,6 +20,8 @@ struct SwitchOptions {
   int mwiRetry = 1;
   int optionsKeepalive = 0;  // off: SIPp scenarios need not answer OPTIONS
   int subscribeRate = 0;     // 0: the default
+  bool presenceEnable = true;
+  std::string transport = "udp";  // switch.transport; "tcp": SIPp runs with -t t1
 };
 
 std::string switchYaml(const SwitchOptions& options);

@@ -173,6 +173,38 @@ bool udpPortInUse(std::uint16_t port) {
   return inUse;
 }
 
+bool tcpPortListening(std::uint16_t port) {
+  // /proc/net/tcp: "sl local_address rem_address st ...", addresses as hex "0100007F:13C4";
+  // st 0A is LISTEN. Read rather than connected to, so SIPp sees no stray connection.
+  char local[32];
+  std::snprintf(local, sizeof(local), "0100007F:%04X", static_cast<unsigned>(port));
+  const std::string table = readFile("/proc/net/tcp");
+  for (std::size_t at = table.find(local); at != std::string::npos;
+       at = table.find(local, at + 1)) {
+    // The local address is the second column: preceded by "N: ".
+    if (at < 2 || table[at - 1] != ' ' || table[at - 2] != ':') continue;
+    const std::size_t state = table.find(' ', table.find(' ', at) + 1);
+    if (state != std::string::npos && table.compare(state + 1, 2, "0A") == 0) return true;
+  }
+  return false;
+}
+
+std::uint16_t freeTcpPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  std::uint16_t port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
 ::testing::AssertionResult SippNotifier::start(const SippNotifierOptions& options) {
   // Distinct log names when one test runs several notifiers.
   for (int run = 1; name_.empty() || !readFile(dir_.file(name_ + "_output.log")).empty(); ++run) {
@@ -187,7 +219,7 @@ bool udpPortInUse(std::uint16_t port) {
       "-i",
       "127.0.0.1",
       "-t",
-      "u1",
+      options.tcp ? "t1" : "u1",
       "-nostdin",
       "-timeout",
       std::to_string(options.timeout.count()) + "s",
@@ -214,7 +246,9 @@ bool udpPortInUse(std::uint16_t port) {
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (udpPortInUse(options.port)) return ::testing::AssertionSuccess();
+    if (options.tcp ? tcpPortListening(options.port) : udpPortInUse(options.port)) {
+      return ::testing::AssertionSuccess();
+    }
     if (auto status = process_.waitFor(std::chrono::milliseconds(20))) {
       return ::testing::AssertionFailure() << "SIPp exited with " << *status << " at start:\n"
                                            << report();

@@ -48,6 +48,7 @@ struct SippNotifierOptions {
   bool keepDeadCalls = false;  // false: -deadcall_wait 0, a reused Call-ID starts a new call
   std::chrono::seconds timeout{60};
   std::vector<std::string> extraArgs;  // e.g. {"-key", "silence", "7000"}
+  bool tcp = false;                    // -t t1: SIPp listens on TCP `port` (switch.transport: tcp)
 };
 
 // SIPp as Asterisk's notifier: a UAS scenario on `port`, running in the background while the
@@ -82,5 +83,9 @@ class SippNotifier {
 
 // Whether something is bound to UDP 127.0.0.1:`port`.
 bool udpPortInUse(std::uint16_t port);
+// Whether something listens on TCP 127.0.0.1:`port`.
+bool tcpPortListening(std::uint16_t port);
+// A TCP port on 127.0.0.1 that was free a moment ago; 0 when none was found.
+std::uint16_t freeTcpPort();
 
 }  // namespace ccsip::itest

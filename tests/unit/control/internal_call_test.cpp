@@ -373,6 +373,78 @@ TEST_F(InternalCallTest, ReinviteIsRelayedToTheOtherPhone) {
   expectNothingLeft();
 }
 
+TEST_F(InternalCallTest, HoldAndRetrieveByEitherPhonesDn) {
+  auto session = answered();
+  callerRecorder.offerHook = [](InviteSession& s, const Body&) { s.accept(sdp(kCallerSdp)); };
+  const std::size_t before = sink.events.size();
+  // The callee's DN holds the caller: the caller's leg is re-INVITEd a=sendonly.
+  ASSERT_TRUE(control.holdCall(PartyRequest{onlyCall(), "1001", 21}).ok());
+  wire.pump();
+  ASSERT_EQ(countTo("ccsip:INVITE", kAlicePort), 1u);
+  EXPECT_NE(wire.last("ccsip:INVITE")->parse().body().find("a=sendonly"), std::string::npos);
+  EXPECT_EQ(countTo("ccsip:INVITE", kBobPort), 1u);  // the callee's leg is left alone
+  EXPECT_EQ(control.holdCall(PartyRequest{onlyCall(), "1000", 22}).error().code,
+            model::toInt(model::ErrorCode::InvalidCallState));
+  ASSERT_TRUE(control.retrieveCall(PartyRequest{onlyCall(), "1001", 23}).ok());
+  wire.pump();
+  EXPECT_NE(wire.last("ccsip:INVITE")->parse().body().find("a=sendrecv"), std::string::npos);
+  EXPECT_EQ(std::vector<std::string>(sink.events.begin() + static_cast<std::ptrdiff_t>(before),
+                                     sink.events.end()),
+            (std::vector<std::string>{"EventHeld 1001", "EventRetrieved 1001"}));
+  session->end();
+  wire.pump();
+  expectNothingLeft();
+}
+
+TEST_F(InternalCallTest, TheCallerConsultsAThirdPhoneAndCompletesTheTransfer) {
+  registerPhone("1002", kBobPort);  // 1002's phone sits behind the same endpoint as 1001's
+  auto session = answered();
+  // Every phone answers re-INVITEs with its own description, and offers when asked.
+  callerRecorder.offerHook = [](InviteSession& s, const Body&) { s.accept(sdp(kCallerSdp)); };
+  const std::string targetSdp =
+      "v=0\r\no=target 300 3 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+      "m=audio 30000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+  auto own = [this, targetSdp](InviteSession& s) {
+    return sdp(&s == bobPhone.sessions[0].get() ? std::string(kAgentSdp) : targetSdp);
+  };
+  bobPhone.recorder.offerHook = [own](InviteSession& s, const Body&) {
+    if (s.state() == InviteSession::State::Confirmed) s.accept(own(s));
+  };
+  bobPhone.recorder.offerRequiredHook = [own](InviteSession& s) {
+    if (s.state() == InviteSession::State::Confirmed) s.accept(own(s));
+  };
+  const std::size_t before = sink.events.size();
+  ASSERT_TRUE(
+      control.initiateTransfer(InitiateTransferRequest{onlyCall(), "1000", "1002", {}, 17}).ok());
+  wire.pump();
+  ASSERT_EQ(bobPhone.sessions.size(), 2u);
+  ASSERT_TRUE(bobPhone.sessions[1]->accept(sdp(targetSdp)));
+  wire.pump();
+  // The caller's phone (the consulting line) got 1002's offer in a re-INVITE.
+  EXPECT_NE(wire.last("ccsip:INVITE")->parse().body().find("m=audio 30000"), std::string::npos);
+  ASSERT_TRUE(
+      control.completeTransfer(CallPairRequest{onlyCall(), model::ConnId{2}, "1000", 18}).ok());
+  wire.pump();
+  EXPECT_EQ(countTo("ccsip:BYE", kAlicePort), 1u);
+  EXPECT_EQ(std::vector<std::string>(sink.events.begin() + static_cast<std::ptrdiff_t>(before),
+                                     sink.events.end()),
+            (std::vector<std::string>{"EventHeld 1000", "EventDialing 1000", "EventRinging 1002",
+                                      "EventEstablished 1002", "EventEstablished 1000",
+                                      "EventReleased 1000", "EventReleased 1000",
+                                      "EventPartyChanged 1001", "EventPartyChanged 1002"}));
+  const model::Call* call = model.findCall(model::ConnId{1});
+  ASSERT_NE(call, nullptr);
+  EXPECT_NE(call->findParty("1002"), nullptr);
+  EXPECT_NE(call->findParty("1001"), nullptr);
+  // 1001 and 1002 talk; 1001 hangs up and 1002's phone gets BYE.
+  bobPhone.sessions[0]->end();
+  wire.pump();
+  EXPECT_EQ(bobPhone.sessions[1]->state(), InviteSession::State::Terminated);
+  EXPECT_EQ(std::vector<std::string>(sink.events.end() - 2, sink.events.end()),
+            (std::vector<std::string>{"EventReleased 1001", "EventReleased 1002"}));
+  expectNothingLeft();
+}
+
 TEST_F(InternalCallTest, PhoneCallsRoutingPointAndReachesTheAgentsPhone) {
   registerPhone("1001", kBobPort);
   router.targets = {"1001"};

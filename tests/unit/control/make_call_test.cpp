@@ -57,7 +57,8 @@ class NoRouter final : public RouteDecider {
 };
 
 // One phone behind the switch: the UAS of one leg, recording what happens to it. `reofferAnswer`
-// answers a re-INVITE offer at once (flow IV's message 7).
+// answers a re-INVITE offer at once (flow IV's message 7), and is offered in the 2xx to a
+// re-INVITE without offer.
 class Phone final : public sip::dialog::InviteSessionHandler {
  public:
   void onOffer(InviteSession& s, const Body& offer) override {
@@ -67,7 +68,12 @@ class Phone final : public sip::dialog::InviteSessionHandler {
       s.accept(sdp(reofferAnswer));
     }
   }
-  void onOfferRequired(InviteSession&) override { events.push_back("offer-required"); }
+  void onOfferRequired(InviteSession& s) override {
+    events.push_back("offer-required");
+    if (s.state() == InviteSession::State::Confirmed && !reofferAnswer.empty()) {
+      s.accept(sdp(reofferAnswer));  // a re-INVITE without offer: the phone offers
+    }
+  }
   void onAnswer(InviteSession&, const Body& answer) override {
     events.push_back("answer");
     answers.push_back(answer.content);
@@ -499,12 +505,103 @@ TEST_F(MakeCallTest, ClearCallWhenEstablished) {
   expectNothingLeft();
 }
 
-TEST_F(MakeCallTest, ReinviteFromAPhoneIsRefusedAndTheCallGoesOn) {
+TEST_F(MakeCallTest, ReinviteFromAPhoneIsRelayedToTheOtherPhone) {
   const model::ConnId id = flowOneEstablished("1001");
+  phones.phone("1000")->reofferAnswer = audioSdp("agent", 4002);
+  const std::size_t invitesTo1000 = sentIn("ccsip:INVITE", phones.phone("1000")).size();
   ASSERT_TRUE(phones.phone("1001")->session->reinvite(sdp(audioSdp("customer", 6002))));
   wire.pump();
-  EXPECT_EQ(sentIn("ccsip:488/INVITE", phones.phone("1001")).size(), 1u);
+  // docs/call-flows.md "re-INVITE from a leg (relay)": the offer goes to 1000's phone, its answer
+  // back into the 200 to 1001.
+  const auto relayed = sentIn("ccsip:INVITE", phones.phone("1000"));
+  ASSERT_EQ(relayed.size(), invitesTo1000 + 1);
+  EXPECT_NE(relayed.back().body().find("m=audio 6002"), std::string::npos);
+  const auto answered = sentIn("ccsip:200/INVITE", phones.phone("1001"));
+  ASSERT_EQ(answered.size(), 1u);
+  EXPECT_NE(answered.back().body().find("m=audio 4002"), std::string::npos);
   EXPECT_EQ(model.findCall(id)->parties.size(), 2u);
+  EXPECT_TRUE(control->releaseCall(PartyRequest{id, "1000", {}}).ok());
+  expectNothingLeft();
+}
+
+TEST_F(MakeCallTest, HoldAndRetrieveReinviteTheOtherPartysLeg) {
+  const model::ConnId id = flowOneEstablished("1001");
+  phones.phone("1001")->reofferAnswer = audioSdp("customer", 6000);
+  const std::size_t before = sink.events.size();
+  ASSERT_TRUE(control->holdCall(PartyRequest{id, "1000", boost::json::value(14)}).ok());
+  wire.pump();
+  // RFC 3264 8.4: 1001's leg only, with the last description it got (thisDN's O1), a=sendonly.
+  auto toOther = sentIn("ccsip:INVITE", phones.phone("1001"));
+  ASSERT_EQ(toOther.size(), 2u);
+  EXPECT_NE(toOther.back().body().find("a=sendonly"), std::string::npos);
+  EXPECT_NE(toOther.back().body().find("m=audio 4000"), std::string::npos);
+  EXPECT_EQ(sentIn("ccsip:INVITE", phones.phone("1000")).size(), 1u);
+  ASSERT_EQ(sink.events.size(), before + 1);
+  EXPECT_EQ(sink.events.back(), "EventHeld 1000");
+  EXPECT_EQ(field(before, "referenceId"), "14");
+  // Held already; and only the holder retrieves.
+  EXPECT_EQ(control->holdCall(PartyRequest{id, "1000", {}}).error().code,
+            model::toInt(model::ErrorCode::InvalidCallState));
+  EXPECT_EQ(control->retrieveCall(PartyRequest{id, "1001", {}}).error().code,
+            model::toInt(model::ErrorCode::InvalidCallState));
+  ASSERT_TRUE(control->retrieveCall(PartyRequest{id, "1000", boost::json::value(15)}).ok());
+  wire.pump();
+  toOther = sentIn("ccsip:INVITE", phones.phone("1001"));
+  ASSERT_EQ(toOther.size(), 3u);
+  EXPECT_NE(toOther.back().body().find("a=sendrecv"), std::string::npos);
+  EXPECT_EQ(sink.events.back(), "EventRetrieved 1000");
+  EXPECT_EQ(field(before + 1, "referenceId"), "15");
+  EXPECT_TRUE(control->releaseCall(PartyRequest{id, "1000", {}}).ok());
+  expectNothingLeft();
+}
+
+TEST_F(MakeCallTest, HoldRefusedByThePhoneIsAnEventError) {
+  const model::ConnId id = flowOneEstablished("1001");
+  ASSERT_TRUE(control->holdCall(PartyRequest{id, "1000", boost::json::value(14)}).ok());
+  wire.pump();
+  // 1001's phone has no answer ready: it refuses.
+  ASSERT_TRUE(phones.phone("1001")->session->reject(488));
+  wire.pump();
+  EXPECT_EQ(sink.events.back(), "EventError 1000");
+  EXPECT_EQ(field(sink.all.size() - 1, "errorCode"), "65");
+  EXPECT_EQ(field(sink.all.size() - 1, "referenceId"), "14");
+  EXPECT_TRUE(control->releaseCall(PartyRequest{id, "1000", {}}).ok());
+  expectNothingLeft();
+}
+
+TEST_F(MakeCallTest, ConsultFromAMadeCallAndReconnect) {
+  const model::ConnId id = flowOneEstablished("1001");
+  phones.phone("1000")->reofferAnswer = audioSdp("agent", 4000);
+  phones.phone("1001")->reofferAnswer = audioSdp("customer", 6000);
+  const std::size_t before = sink.events.size();
+  ASSERT_TRUE(control
+                  ->initiateTransfer(InitiateTransferRequest{
+                      id, "1000", "1002", {{"case", "1"}}, boost::json::value(17)})
+                  .ok());
+  wire.pump();
+  Phone* target = phones.phone("1002");
+  ASSERT_NE(target, nullptr);
+  EXPECT_TRUE(sentIn("ccsip:INVITE", target).front().body().empty());
+  ASSERT_TRUE(target->session->accept(sdp(audioSdp("target", 8000))));
+  wire.pump();
+  EXPECT_NE(sentIn("ccsip:INVITE", phones.phone("1000")).back().body().find("m=audio 8000"),
+            std::string::npos);
+  EXPECT_EQ(Events(sink.events.begin() + static_cast<std::ptrdiff_t>(before), sink.events.end()),
+            (Events{"EventHeld 1000", "EventDialing 1000", "EventRinging 1002",
+                    "EventEstablished 1002", "EventEstablished 1000"}));
+  const model::ConnId consult{2};
+  EXPECT_EQ(field(before + 1, "callType"), "Consult");
+  EXPECT_EQ(field(before + 1, "userData"), R"({"case":"1"})");
+  ASSERT_TRUE(control->reconnectCall(CallPairRequest{consult, id, "1000", {}}).ok());
+  wire.pump();
+  EXPECT_EQ(sentIn("ccsip:BYE", target).size(), 1u);
+  // 1001 offers (re-INVITE without offer), thisDN's phone answers.
+  EXPECT_TRUE(sentIn("ccsip:INVITE", phones.phone("1001")).back().body().empty());
+  EXPECT_EQ(sink.events.back(), "EventRetrieved 1000");
+  // The made call is as before: 1000 holds it, then releases it.
+  ASSERT_TRUE(control->holdCall(PartyRequest{id, "1000", {}}).ok());
+  wire.pump();
+  EXPECT_EQ(sink.events.back(), "EventHeld 1000");
   EXPECT_TRUE(control->releaseCall(PartyRequest{id, "1000", {}}).ok());
   expectNothingLeft();
 }

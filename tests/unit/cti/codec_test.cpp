@@ -145,6 +145,26 @@ TEST(Codec, EventTextPutsTheNameFirstAndKeepsFields) {
   EXPECT_EQ(parsed.size(), 4u);
 }
 
+TEST(Codec, EventTextIsExactJson) {
+  EXPECT_EQ(eventText("EventAgentReady", {}), R"({"event":"EventAgentReady"})");
+  EXPECT_EQ(eventText("EventUserEvent", {{"thisDN", "1000"}, {"time", 17}}),
+            R"({"event":"EventUserEvent","thisDN":"1000","time":17})");
+  EXPECT_EQ(eventText("Event\"X", {{"event", "spoof"}}), R"({"event":"Event\"X"})");
+}
+
+TEST(Codec, LongEventTextIsWhole) {
+  // Longer than the text's first allocation: the serializer's output comes in several reads.
+  json::object fields;
+  fields["thisDN"] = "1000";
+  fields["userData"] = {{"long", std::string(5000, 'x')}, {"n", 1}};
+  const auto text = eventText("EventUserEvent", fields);
+  auto parsed = object(text);
+  EXPECT_EQ(parsed.at("event").as_string(), "EventUserEvent");
+  EXPECT_EQ(parsed.at("userData").at("long").as_string().size(), 5000u);
+  EXPECT_EQ(parsed.at("userData").at("n").as_int64(), 1);
+  EXPECT_EQ(parsed.size(), 3u);
+}
+
 TEST(Codec, Utf8PrefixNeverCutsACharacter) {
   EXPECT_EQ(utf8Prefix("abc", 5), "abc");
   EXPECT_EQ(utf8Prefix("abcdef", 3), "abc");

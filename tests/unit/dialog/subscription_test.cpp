@@ -448,6 +448,90 @@ TEST_F(SubscriptionTest, FailedRefreshesLetTheSubscriptionExpire) {
   expectIdleAfterDrain();
 }
 
+TEST_F(SubscriptionTest, RefreshWithoutTheInitialRequestCarriesEveryHeaderOfIt) {
+  SubscriptionOptions options;
+  options.package = kMwiPackage;
+  options.requestUri = "sip:gvm-1000@127.0.0.1:5080";
+  options.from = "<sip:gvm-1000@127.0.0.1:5060>";
+  options.contact = "<sip:gsipmwi@127.0.0.1:5060;mb=1000;dn=1000;tp=1>";
+  options.expires = seconds(60);
+  options.eventId = "7";
+  options.headers = {{"X-Box", "1000"}};
+  auto subscription = subscriber.core.subscribe(options, recorder);
+  ASSERT_NE(subscription, nullptr);
+  wire.pump();
+  EXPECT_TRUE(subscription->keepsInitialRequest());
+  const Message initial = lastSubscribe();
+  EXPECT_EQ(initial.headerValue(HeaderId::Event), "message-summary;id=7");
+  EXPECT_EQ(initial.headerValue("X-Box"), "1000");
+
+  // The 200 names a proxy to stay on the path (RFC 3261 12.1.2: route set = Record-Route
+  // reversed) and the notifier's Contact (the remote target).
+  Message ok = makeResponse(initial, 200, "OK", notifierTag);
+  ok.addHeader(HeaderId::RecordRoute, "<sip:proxy@127.0.0.1:5080;lr>");
+  ok.addHeader(HeaderId::Expires, "60");
+  ok.addHeader(HeaderId::Contact, "<sip:gvm-1000@127.0.0.1:5080;ob>");
+  asterisk.send(ok, 5060);
+  wire.pump();
+  EXPECT_EQ(subscription->state(), ClientSubscription::State::Active);
+  EXPECT_FALSE(subscription->keepsInitialRequest()) << "a held subscription keeps its dialog only";
+
+  run(30200ms);  // 60 s granted: refreshed at 30 s
+  ASSERT_EQ(asterisk.countTransactions(Method::Subscribe), 2u);
+  const Message refresh = lastSubscribe();
+  EXPECT_EQ(refresh.requestUri().text, "sip:gvm-1000@127.0.0.1:5080;ob");
+  EXPECT_EQ(refresh.headerValue(HeaderId::Route), "<sip:proxy@127.0.0.1:5080;lr>");
+  EXPECT_EQ(refresh.countHeaders(HeaderId::Route), 1u);
+  EXPECT_EQ(refresh.headerValue(HeaderId::From), initial.headerValue(HeaderId::From));
+  EXPECT_EQ(refresh.from().tag, initial.from().tag);
+  EXPECT_EQ(refresh.to().tag, notifierTag);
+  EXPECT_EQ(refresh.callId(), initial.callId());
+  EXPECT_EQ(refresh.cseq().number, initial.cseq().number + 1);
+  EXPECT_EQ(refresh.cseq().method, Method::Subscribe);
+  EXPECT_EQ(refresh.headerValue(HeaderId::Event), "message-summary;id=7");
+  EXPECT_EQ(refresh.headerValue(HeaderId::Accept), "application/simple-message-summary");
+  EXPECT_EQ(refresh.headerValue(HeaderId::Contact), initial.headerValue(HeaderId::Contact));
+  EXPECT_EQ(refresh.expires(), 60u);
+  EXPECT_EQ(refresh.headerValue(HeaderId::MaxForwards), "70");
+  EXPECT_EQ(refresh.headerValue("X-Box"), "1000");
+  // Every header of the initial SUBSCRIBE is on the refresh (To gains its tag, CSeq its +1).
+  for (const HeaderField& field : initial.headers()) {
+    if (field.id == HeaderId::Via) continue;
+    EXPECT_NE(refresh.findHeader(field.name), nullptr) << field.name;
+  }
+
+  answer(refresh, 200, 60);
+  run(30s);  // the next refresh: CSeq + 2
+  ASSERT_EQ(asterisk.countTransactions(Method::Subscribe), 3u);
+  EXPECT_EQ(lastSubscribe().cseq().number, initial.cseq().number + 2);
+  answer(lastSubscribe(), 200, 60);
+  subscription->end();
+  wire.pump();
+  const Message unsubscribe = lastSubscribe();
+  EXPECT_EQ(unsubscribe.expires(), 0u);
+  EXPECT_EQ(unsubscribe.headerValue(HeaderId::Event), "message-summary;id=7");
+  EXPECT_EQ(unsubscribe.cseq().number, initial.cseq().number + 3);
+  answer(unsubscribe, 200, 0);
+  notify("terminated", "", false, "message-summary;id=7");
+  EXPECT_TRUE(recorder.has("terminated unsubscribed [] recreate=0"));
+  expectIdleAfterDrain();
+}
+
+TEST_F(SubscriptionTest, InitialRequestKeptUntilTheInitialTransactionIsAnswered) {
+  // RFC 6665 4.1.2.4: the NOTIFY created the dialog; the 200 to the SUBSCRIBE is still due.
+  auto subscription = subscribe();
+  const Message request = lastSubscribe();
+  notify("active;expires=60");
+  EXPECT_TRUE(subscription->keepsInitialRequest());
+  answer(request, 200, 60);
+  EXPECT_FALSE(subscription->keepsInitialRequest());
+  subscription->end();
+  wire.pump();
+  answer(lastSubscribe(), 200, 0);
+  notify("terminated");
+  expectIdleAfterDrain();
+}
+
 TEST(SubscriptionStateTest, ParsesBothAsteriskDialects) {
   auto chanSip = parseSubscriptionState("terminated;reason=timeout");
   ASSERT_TRUE(chanSip.ok());

@@ -199,6 +199,36 @@ TEST(Pidf, Latin1NoteIsReadAsUtf8) {
   EXPECT_EQ(document->notes, std::vector<std::string>{"Caf\xC3\xA9"});
 }
 
+TEST(Pidf, AsciiBodyDeclaredLatin1ParsesTheSame) {
+  // 7-bit bodies skip the Latin-1 conversion: the result must not change.
+  const std::string body =
+      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+      "<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" entity=\"sip:a@b\">"
+      "<note>Ready &amp; waiting</note><tuple id=\"1\"><status><basic>open</basic></status>"
+      "</tuple></presence>";
+  auto document = parsePidf(body);
+  ASSERT_TRUE(document.ok()) << document.error().message;
+  EXPECT_EQ(document->notes, std::vector<std::string>{"Ready & waiting"});
+  EXPECT_EQ(document->basic(), BasicStatus::Open);
+}
+
+TEST(Pidf, Utf16BodyWithoutByteOrderMarkIsStillDetected) {
+  // Its ASCII characters come with zero bytes: the encoding is detected, not assumed UTF-8.
+  const std::string ascii =
+      "<?xml version=\"1.0\" encoding=\"UTF-16\"?>"
+      "<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" entity=\"sip:a@b\">"
+      "<tuple id=\"1\"><status><basic>closed</basic></status></tuple></presence>";
+  std::string utf16le;
+  for (const char c : ascii) {
+    utf16le.push_back(c);
+    utf16le.push_back('\0');
+  }
+  auto document = parsePidf(utf16le);
+  ASSERT_TRUE(document.ok()) << document.error().message;
+  EXPECT_EQ(document->entity, "sip:a@b");
+  EXPECT_EQ(document->basic(), BasicStatus::Closed);
+}
+
 TEST(Pidf, EndpointStateWithoutBasicIsUnknown) {
   PidfDocument document;
   document.entity = "sip:a@b";

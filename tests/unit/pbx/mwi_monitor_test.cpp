@@ -237,16 +237,68 @@ TEST_F(MwiMonitorTest, RejectedAndUnansweredSubscribesAreRetriedAfterSixtySecond
   EXPECT_EQ(monitor->find("1000")->failures(), 0u);
 }
 
-// chan_pjsip answers 423 without Min-Expires: the next attempt asks for an hour.
-TEST_F(MwiMonitorTest, TooBriefWithoutMinExpiresAsksForAnHour) {
+// chan_pjsip answers 423 without Min-Expires (presence-rejected.txt p5): the next attempt goes
+// at once and asks for twice as long (600, 1200, 2400, then the hour Asterisk always grants); a
+// 423 to an hour waits the retry period, and the hour is asked from then on.
+TEST_F(MwiMonitorTest, TooBriefWithoutMinExpiresAsksForTwiceAsLongUpToAnHour) {
   make();
   monitor->start();
   run(100ms);
-  asterisk.answerAll(423);
-  run(61s, 1s);
-  auto initial = asterisk.initialSubscribes("gvm-1000");
-  ASSERT_EQ(initial.size(), 2u);
-  EXPECT_EQ(initial.back().expires(), 3600u);
+  for (std::uint32_t expected : {600u, 1200u, 2400u, 3600u}) {
+    auto pending = asterisk.unanswered();
+    ASSERT_EQ(pending.size(), 1u) << "asking for " << expected;
+    EXPECT_EQ(pending[0].expires(), expected);
+    asterisk.answer(pending[0], 423);
+    run(100ms);
+  }
+  EXPECT_EQ(monitor->find("1000")->state(), KeptSubscription::State::Waiting);
+  run(58s, 1s);
+  EXPECT_EQ(asterisk.initialSubscribes("gvm-1000").size(), 4u) << "a 423 to an hour waits";
+  run(3s, 1s);
+  auto pending = asterisk.unanswered();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].expires(), 3600u);
+  asterisk.answer(pending[0], 200);
+  EXPECT_EQ(monitor->find("1000")->state(), KeptSubscription::State::Active);
+}
+
+// chan_sip's 423 carries Min-Expires: ClientSubscription asks for it at once, nothing doubles.
+TEST_F(MwiMonitorTest, TooBriefWithMinExpiresAsksForTheMinimum) {
+  make();
+  monitor->start();
+  run(100ms);
+  auto pending = asterisk.unanswered();
+  ASSERT_EQ(pending.size(), 1u);
+  asterisk.answer(pending[0], 423, "Min-Expires", "900");
+  run(100ms);
+  pending = asterisk.unanswered();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].expires(), 900u);
+  asterisk.answer(pending[0], 200);
+  EXPECT_EQ(monitor->find("1000")->state(), KeptSubscription::State::Active);
+  EXPECT_EQ(monitor->find("1000")->expiryDoublings(), 0u);
+}
+
+// chan_pjsip's answer to an unknown source (presence-rejected.txt p4): 401, and 401 again after
+// credentials. ccsip has none for the switch: no second SUBSCRIBE with Authorization, the next
+// attempt only after the retry period, one per period.
+TEST_F(MwiMonitorTest, ChallengeIsNotAnsweredAndWaitsTheRetryPeriod) {
+  make();
+  monitor->start();
+  run(100ms);
+  for (int period = 0; period < 3; ++period) {
+    auto pending = asterisk.unanswered();
+    ASSERT_EQ(pending.size(), 1u) << "period " << period;
+    EXPECT_TRUE(pending[0].headerValue(HeaderId::Authorization).empty());
+    asterisk.answer(pending[0], 401, "WWW-Authenticate",
+                    "Digest realm=\"asterisk\",nonce=\"1795789338/5c75f429\",algorithm=MD5,"
+                    "qop=\"auth\"");
+    run(59s, 1s);
+    EXPECT_TRUE(asterisk.unanswered().empty()) << "period " << period;
+    run(2s, 1s);
+  }
+  EXPECT_EQ(asterisk.initialSubscribes("gvm-1000").size(), 4u);
+  EXPECT_EQ(monitor->find("1000")->failures(), 3u);
 }
 
 TEST_F(MwiMonitorTest, MalformedSummaryIsRefusedWith400) {

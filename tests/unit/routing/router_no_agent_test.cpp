@@ -64,6 +64,35 @@ TEST_F(RouterNoAgentTest, ARecalledCallWhoseLastAgentLoggedOutFailsToo) {
   expectNothingLeft();
 }
 
+// The seed's "a group with no logged-in agent": calls queued while a NotReady member was logged
+// in go to the overflow when the last logged-in member logs out, in queue order.
+TEST_F(RouterNoAgentTest, TheLastLoggedInMemberLoggingOutFailsTheQueuedCalls) {
+  withOverflow();
+  loginNotReady("a1001");
+  loginNotReady("a1002");
+  const ConnId first = arrive();
+  const ConnId second = arrive();
+  ASSERT_EQ(router_.queue("sales"), (std::vector<ConnId>{first, second}));
+  ASSERT_TRUE(model_.agentLogout(model::AgentRequest{"a1001", "", nullptr}).ok());
+  EXPECT_TRUE(handler_.decisions.empty()) << "a1002 is still logged in";
+  ASSERT_TRUE(model_.agentLogout(model::AgentRequest{"a1002", "", nullptr}).ok());
+  EXPECT_EQ(handler_.decisions,
+            (std::vector<Decision>{routeFailed(first, RouteFailure::NoAgent),
+                                   routeFailed(second, RouteFailure::NoAgent)}));
+  expectNothingLeft();
+}
+
+// Without an overflow the calls wait for a login, as calls arriving then do.
+TEST_F(RouterNoAgentTest, WithoutAnOverflowQueuedCallsOutliveTheLastLogout) {
+  loginNotReady("a1001");
+  const ConnId id = arrive();
+  ASSERT_TRUE(model_.agentLogout(model::AgentRequest{"a1001", "", nullptr}).ok());
+  EXPECT_TRUE(handler_.decisions.empty());
+  EXPECT_EQ(router_.queue("sales"), std::vector<ConnId>{id});
+  loginReady("a1000");
+  EXPECT_EQ(handler_.decisions, std::vector<Decision>{routeTo(id, "1000", RouteReason::Queue)});
+}
+
 TEST(RouteReasonNames, NoAgent) {
   EXPECT_EQ(toString(RouteFailure::NoAgent), "no-agent");
 }

@@ -121,6 +121,33 @@ TEST(MessageTest, SetTopViaReceived) {
   EXPECT_FALSE(plain.topVia()->hasRport);
 }
 
+TEST(MessageTest, SetTopViaReceivedLeavesTheOtherViasAlone) {
+  // Three Via values on two lines (the top one already parsed by the parser): only the top
+  // one is rewritten and re-derived.
+  auto parsed = parseMessage(
+      "NOTIFY sip:ccsip@192.0.2.9 SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-a;rport, SIP/2.0/TCP "
+      "192.0.2.2;branch=z9hG4bK-b\r\n"
+      "Via: SIP/2.0/UDP 192.0.2.3;branch=z9hG4bK-c\r\n"
+      "From: <sip:a@x>;tag=1\r\nTo: <sip:b@y>;tag=2\r\nCall-ID: c1\r\nCSeq: 3 NOTIFY\r\n"
+      "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
+  ASSERT_TRUE(parsed.ok());
+  Message& m = parsed.message;
+  ASSERT_EQ(m.vias().size(), 3u);
+  m.setTopViaReceived("203.0.113.9", 40000);
+  ASSERT_EQ(m.vias().size(), 3u);
+  EXPECT_EQ(m.vias()[0].received, "203.0.113.9");
+  EXPECT_EQ(m.vias()[0].rport, 40000);
+  EXPECT_EQ(m.vias()[0].branch, "z9hG4bK-a");
+  EXPECT_EQ(m.vias()[1].branch, "z9hG4bK-b");
+  EXPECT_EQ(m.vias()[1].host, "192.0.2.2");
+  EXPECT_TRUE(m.vias()[1].received.empty());
+  EXPECT_EQ(m.vias()[2].branch, "z9hG4bK-c");
+  EXPECT_EQ(m.headerValues(HeaderId::Via)[0],
+            "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-a;rport=40000;received=203.0.113.9");
+  EXPECT_EQ(m.headerValues(HeaderId::Via)[1], "SIP/2.0/TCP 192.0.2.2;branch=z9hG4bK-b");
+}
+
 TEST(MessageTest, ViewsSurviveMovesAndEdits) {
   // Small messages too: the buffer lives on the heap, not in a moved std::string's SSO area.
   auto parsed = parseMessage(std::string(

@@ -136,5 +136,66 @@ TEST_F(UdpTransportTest, SinkMayReplyFromInsideTheCallback) {
   EXPECT_EQ(*answer, test::sipResponse(4));
 }
 
+TEST_F(UdpTransportTest, RepliesToABurstAllArriveInOrder) {
+  // Replies sent from inside the sink while a batch of datagrams is handled leave together
+  // when the batch is done (one sendmmsg): none may be lost or reordered.
+  sink_.onReceive = [&](const test::Received& got) {
+    EXPECT_TRUE(
+        manager_.send(got.from, test::sipResponse(static_cast<int>(sink_.messages.size()))));
+  };
+  constexpr int kCount = 300;  // more than one read batch and one event-loop turn
+  // The replies may all be written before the client reads one.
+  client_.set_option(boost::asio::socket_base::receive_buffer_size(4 << 20));
+  for (int i = 0; i < kCount; ++i) {
+    const std::string request = test::sipRequest("MESSAGE", i, "", "UDP");
+    client_.send_to(boost::asio::buffer(request), {server_.ip, server_.port});
+  }
+  std::vector<std::string> answers;
+  ASSERT_TRUE(runUntil(io_,
+                       [&] {
+                         std::array<char, 65536> buffer{};
+                         boost::asio::ip::udp::endpoint from;
+                         boost::system::error_code ec;
+                         while (true) {
+                           const std::size_t n =
+                               client_.receive_from(boost::asio::buffer(buffer), from, 0, ec);
+                           if (ec) break;
+                           answers.emplace_back(buffer.data(), n);
+                         }
+                         return answers.size() >= static_cast<std::size_t>(kCount);
+                       }))
+      << answers.size() << " answers, " << manager_.stats().udp.messagesOut << " sent";
+  ASSERT_EQ(answers.size(), static_cast<std::size_t>(kCount));
+  for (int i = 1; i <= kCount; ++i) EXPECT_EQ(answers[i - 1], test::sipResponse(i));
+  EXPECT_EQ(manager_.stats().udp.messagesIn, static_cast<std::uint64_t>(kCount));
+  EXPECT_EQ(manager_.stats().udp.messagesOut, static_cast<std::uint64_t>(kCount));
+  EXPECT_EQ(manager_.stats().udp.sendFailures, 0u);
+}
+
+TEST_F(UdpTransportTest, AQueuedDatagramTheKernelRefusesIsCountedAndTheRestLeave) {
+  // Broadcast without SO_BROADCAST is refused (EACCES) by the kernel: queued during the batch,
+  // it fails when the batch is flushed, and the reply queued after it still goes out.
+  const Peer broadcast{
+      TransportKind::Udp, {boost::asio::ip::make_address("255.255.255.255"), 9}, {}, 0};
+  sink_.onReceive = [&](const test::Received& got) {
+    EXPECT_TRUE(manager_.send(broadcast, "x"));  // queued: "true" means accepted, not sent
+    EXPECT_TRUE(manager_.send(got.from, test::sipResponse(5)));
+  };
+  const std::string request = test::sipRequest("OPTIONS", 5, "", "UDP");
+  client_.send_to(boost::asio::buffer(request), {server_.ip, server_.port});
+  const auto answer = clientReceive();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(*answer, test::sipResponse(5));
+  EXPECT_EQ(manager_.stats().udp.sendFailures, 1u);
+  EXPECT_EQ(manager_.stats().udp.messagesOut, 1u);
+}
+
+TEST_F(UdpTransportTest, ASendOutsideABatchFailsAtOnce) {
+  const Peer broadcast{
+      TransportKind::Udp, {boost::asio::ip::make_address("255.255.255.255"), 9}, {}, 0};
+  EXPECT_FALSE(manager_.send(broadcast, "x"));
+  EXPECT_EQ(manager_.stats().udp.sendFailures, 1u);
+}
+
 }  // namespace
 }  // namespace ccsip::sip::transport

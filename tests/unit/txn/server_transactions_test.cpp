@@ -170,9 +170,10 @@ TEST_F(ServerTxnTest, NonInviteTryingCompletedTimerJ) {
   receive(options.str());  // Trying: absorbed, nothing to resend
   h.clock.advance(1s);
   EXPECT_TRUE(h.wire.sent.empty()) << "no 100 Trying for non-INVITE";
+  sip::Message second = answer(txn, 200);  // built now: Completed keeps no request
   txn.respond(answer(txn, 200));
   EXPECT_EQ(txn.state(), ServerTransactionState::Completed);
-  EXPECT_FALSE(txn.respond(answer(txn, 200)));
+  EXPECT_FALSE(txn.respond(std::move(second)));
   h.wire.take();
   receive(options.str());
   auto sent = h.wire.take();
